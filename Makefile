@@ -1,0 +1,100 @@
+# crier — see README.md.  The user's CFLAGS, CPPFLAGS and LDFLAGS are
+# kept and added to, never replaced.
+
+VERSION = 0.1.0
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/crier
+DESTDIR ?=
+
+PKG_CONFIG ?= pkg-config
+PKGS = libgit2 libcmark-gfm libxml-2.0 inih yaml-0.1
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+# The build folder; `make asan` uses another, so both can coexist.
+B ?= build
+# Where the crier binary goes: the top level for the ordinary build.
+CRIER ?= ./crier
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+CRIER_CPPFLAGS = -Isrc -D_POSIX_C_SOURCE=200809L -DCRIER_VERSION='"$(VERSION)"' \
+	-DCRIER_DATADIR='"$(DATADIR)"'
+CRIER_CFLAGS = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-missing-field-initializers
+ALL_CFLAGS = $(CRIER_CPPFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(CRIER_CFLAGS) $(CFLAGS)
+ALL_LIBS = $(LDFLAGS) $(PKG_LIBS) $(LIBS)
+
+SRCS = $(wildcard src/*.c)
+OBJS = $(SRCS:src/%.c=$(B)/%.o)
+LIBOBJS = $(filter-out $(B)/main.o,$(OBJS))
+
+TESTS_C = $(wildcard tests/*.c)
+TESTBINS = $(TESTS_C:tests/%.c=$(B)/tests/%)
+
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all site deps check test-bins asan valgrind install uninstall clean lint
+
+all: $(CRIER)
+
+$(CRIER): $(OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(ALL_LIBS)
+
+$(B)/%.o: src/%.c $(wildcard src/*.h) Makefile | $(B)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/tests/%: tests/%.c $(LIBOBJS) $(wildcard src/*.h) | $(B)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBOBJS) $(ALL_LIBS)
+
+$(B):
+	mkdir -p $(B)/tests
+
+# Installs the Debian packages crier needs, or says which to install.
+deps:
+	@sh tools/deps.sh
+
+# The quick start: dependencies, crier, and this repository's own site.
+site: deps
+	@$(MAKE) --no-print-directory all
+	$(CRIER) build
+	@echo "Open output/index.html in a browser (file://$(CURDIR)/output/index.html)."
+
+test-bins: $(CRIER) $(TESTBINS)
+
+check: test-bins
+	@CRIER=$(abspath $(CRIER)) TESTBIN=$(abspath $(B)/tests) \
+		prove --exec '' $(PROVE_FLAGS) tests/*.t
+
+# The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	@$(MAKE) --no-print-directory check B=build-asan CRIER=build-asan/crier \
+		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined"
+
+# The same tests under valgrind's memcheck.
+valgrind: test-bins
+	@CRIER=$(abspath $(CRIER)) TESTBIN=$(abspath $(B)/tests) \
+		CRIER_WRAP="valgrind -q --leak-check=full --error-exitcode=99" \
+		prove --exec '' $(PROVE_FLAGS) tests/*.t
+
+lint:
+	mandoc -Tlint -W warning crier.1
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/themes
+	install -m 755 $(CRIER) $(DESTDIR)$(BINDIR)/crier
+	install -m 644 crier.1 $(DESTDIR)$(MANDIR)/man1/crier.1
+	cp -R themes/default $(DESTDIR)$(DATADIR)/themes/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)/themes/default
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/crier $(DESTDIR)$(MANDIR)/man1/crier.1
+	rm -rf $(DESTDIR)$(DATADIR)/themes/default
+	-rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR) 2>/dev/null
+
+clean:
+	rm -rf build build-asan crier output .output.crier-*

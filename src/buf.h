@@ -1,0 +1,33 @@
+/*
+ * buf: a growable byte buffer, always NUL-terminated so that its contents
+ * can be handed to C string functions.  The buffer owns its bytes.
+ */
+#ifndef CRIER_BUF_H
+#define CRIER_BUF_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct buf {
+	char *s;	/* the bytes, NUL-terminated; NULL before the first write */
+	size_t len;	/* bytes used, not counting the NUL */
+	size_t cap;	/* bytes allocated */
+};
+
+#define BUF_INIT { NULL, 0, 0 }
+
+void buf_put(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) CRIER_PRINTF(2, 3);
+/* Appends s with & < > " ' escaped for HTML text and attributes. */
+void buf_put_html(struct buf *b, const char *s, size_t n);
+void buf_reset(struct buf *b);
+/* Returns the contents (never NULL) and gives up ownership; b is empty. */
+char *buf_detach(struct buf *b);
+void buf_free(struct buf *b);
+/* The contents, "" when empty. */
+const char *buf_str(const struct buf *b);
+
+#endif

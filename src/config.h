@@ -1,0 +1,54 @@
+/*
+ * config: site.ini, read with inih.  Every key has a default, so a site
+ * needs no site.ini at all.
+ */
+#ifndef CRIER_CONFIG_H
+#define CRIER_CONFIG_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+struct config_param {
+	char *key;	/* a [site] key crier does not know itself */
+	char *val;	/* its value; templates see it as site.KEY */
+};
+
+struct config {
+	/* [site] */
+	char *title;		/* site title, also the feed title */
+	char *url;		/* absolute base URL, ends with '/'; "" if unset */
+	char *base;		/* path part of url, starts and ends with '/' */
+	char *description;	/* a sentence for feeds and meta tags */
+	char *language;		/* BCP 47 tag for <html lang> and feeds */
+	char *timezone;		/* IANA zone dates are shown in */
+	char *author;		/* author of posts that name none */
+	struct config_param *params;	/* other [site] keys, in file order */
+	size_t nparams;
+	/* [build] */
+	char *posts;		/* folder of the tree that holds the posts */
+	char *theme;		/* theme name */
+	char *output;		/* output folder, relative to the work tree */
+	char *permalink;	/* URL pattern of a post page */
+	int per_page;		/* posts on one index page */
+	int feed_items;		/* entries in a feed */
+	/* [format] */
+	char *date_fmt;		/* strftime format of dates */
+	char *time_fmt;		/* strftime format of times */
+	/* [markdown] */
+	int smart;		/* smart punctuation */
+	int unsafe_html;	/* pass raw HTML and any link scheme through */
+};
+
+/* A config with every default set; the caller frees it. */
+struct config *config_new(void);
+void config_free(struct config *c);
+
+/*
+ * Reads site.ini text (len bytes) named path into c, reporting every bad
+ * line to d.  Returns 0, or -1 if anything was wrong.
+ */
+int config_parse(struct config *c, const char *path, const char *text,
+    size_t len, struct diag *d);
+
+#endif

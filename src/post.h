@@ -1,0 +1,48 @@
+/*
+ * post: one Markdown file: its YAML front matter (read with libyaml) and
+ * the place its body starts.  Rendering the body is markdown's job.
+ */
+#ifndef CRIER_POST_H
+#define CRIER_POST_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "arena.h"
+#include "config.h"
+#include "diag.h"
+#include "value.h"
+
+struct post {
+	char *path;		/* path in the tree, e.g. "posts/x.md" */
+	char *title;		/* from front matter, required */
+	time_t date;		/* published */
+	time_t updated;		/* last changed; == date unless set */
+	int has_date;		/* date came from front matter or file name */
+	int has_updated;	/* updated came from front matter */
+	char *author;		/* front matter, else the site's author */
+	char *slug;		/* URL word: [a-z0-9-]+ */
+	char *summary;		/* front matter summary, or NULL */
+	char **cats;		/* category display names, in post order */
+	size_t ncats;
+	int draft;		/* draft: true or published: false */
+	size_t body;		/* offset of the Markdown body in the text */
+	int body_line;		/* line number where the body starts */
+	struct value *meta;	/* every front matter key, for templates */
+	char *url;		/* URL path from the permalink, starts with '/' */
+	char *html;		/* the rendered body */
+};
+
+/*
+ * Reads the front matter of text (len bytes, NUL-terminated) from the file
+ * path into p, which the caller zeroed.  Values for templates are
+ * allocated in a.  Reports every problem to d; returns 0, or -1 if there
+ * was an error.
+ */
+int post_parse(struct post *p, const char *path, const char *text, size_t len,
+    const struct config *c, struct arena *a, struct diag *d);
+
+/* Frees what p owns (not p itself). */
+void post_clear(struct post *p);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * render: the pages of a site.  Builds the values the templates see (the
+ * variables listed in crier(1)) and renders every page through the theme.
+ */
+#ifndef CRIER_RENDER_H
+#define CRIER_RENDER_H
+
+#include "diag.h"
+#include "output.h"
+#include "site.h"
+#include "theme.h"
+
+struct render_stats {
+	int pages;	/* HTML pages written */
+	int files;	/* files written in all, static ones included */
+};
+
+/*
+ * Renders every page of s with theme t and writes it, and the theme's
+ * static files, to o.  Returns 0, or -1 after reporting to d.
+ */
+int render_site(const struct site *s, const struct theme *t, struct output *o,
+    struct diag *d, struct render_stats *st);
+
+#endif

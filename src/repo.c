@@ -1,0 +1,296 @@
+/*
+ * repo: libgit2.  The repository, the commit and its tree live as long
+ * as the struct repo; blobs are copied out so that nothing borrowed from
+ * libgit2 outlives its owner.
+ */
+#include "repo.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "buf.h"
+
+struct repo {
+	git_repository *git;	/* the open repository */
+	git_commit *commit;	/* the commit being built */
+	git_tree *tree;		/* its tree */
+	char hex[GIT_OID_HEXSZ + 1];	/* the commit id */
+};
+
+static const char *
+git_msg(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+int
+repo_open(struct repo **out, const char *dir, const char *ref, struct diag *d)
+{
+	struct repo *r = xcalloc(1, sizeof(*r));
+	git_object *obj = NULL;
+
+	*out = NULL;
+	git_libgit2_init();
+	if (git_repository_open_ext(&r->git, dir, 0, NULL) < 0) {
+		diag_error(d, dir, 0, "not a git repository (or any parent up to /): %s", git_msg());
+		goto fail;
+	}
+	if (git_revparse_single(&obj, r->git, ref) < 0) {
+		if (git_repository_head_unborn(r->git) == 1)
+			diag_error(d, NULL, 0, "the repository has no commits yet: commit your posts first");
+		else
+			diag_error(d, NULL, 0, "%s: no such commit, branch or tag (%s)", ref, git_msg());
+		goto fail;
+	}
+	if (git_object_peel((git_object **)&r->commit, obj, GIT_OBJECT_COMMIT) < 0) {
+		diag_error(d, NULL, 0, "%s does not name a commit: %s", ref, git_msg());
+		goto fail;
+	}
+	if (git_commit_tree(&r->tree, r->commit) < 0) {
+		diag_error(d, NULL, 0, "cannot read the tree of %s: %s", ref, git_msg());
+		goto fail;
+	}
+	git_oid_tostr(r->hex, sizeof(r->hex), git_commit_id(r->commit));
+	git_object_free(obj);
+	*out = r;
+	return 0;
+fail:
+	git_object_free(obj);
+	repo_free(r);
+	return -1;
+}
+
+void
+repo_free(struct repo *r)
+{
+	if (r == NULL)
+		return;
+	git_tree_free(r->tree);
+	git_commit_free(r->commit);
+	git_repository_free(r->git);
+	free(r);
+	git_libgit2_shutdown();
+}
+
+const char *
+repo_workdir(const struct repo *r)
+{
+	return git_repository_workdir(r->git);
+}
+
+const char *
+repo_commit_hex(const struct repo *r)
+{
+	return r->hex;
+}
+
+int
+repo_is_head(const struct repo *r)
+{
+	git_oid head;
+
+	return git_reference_name_to_id(&head, r->git, "HEAD") == 0 &&
+	    git_oid_equal(&head, git_commit_id(r->commit));
+}
+
+static int
+read_blob(struct repo *r, const git_oid *id, const char *path, char **data,
+    size_t *len, struct diag *d)
+{
+	git_blob *blob;
+	git_object_size_t n;
+
+	if (git_blob_lookup(&blob, r->git, id) < 0) {
+		diag_error(d, path, 0, "cannot read from git: %s", git_msg());
+		return -1;
+	}
+	n = git_blob_rawsize(blob);
+	*data = xmalloc((size_t)n + 1);
+	memcpy(*data, git_blob_rawcontent(blob), (size_t)n);
+	(*data)[n] = '\0';
+	*len = (size_t)n;
+	git_blob_free(blob);
+	return 1;
+}
+
+int
+repo_read(struct repo *r, const char *path, char **data, size_t *len, struct diag *d)
+{
+	git_tree_entry *e;
+	git_filemode_t mode;
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	if (git_tree_entry_bypath(&e, r->tree, path) < 0)
+		return 0;
+	mode = git_tree_entry_filemode(e);
+	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE) {
+		diag_error(d, path, 0, "not a regular file in the commit%s",
+		    mode == GIT_FILEMODE_LINK ? " (symbolic links are not followed)" : "");
+		git_tree_entry_free(e);
+		return -1;
+	}
+	rc = read_blob(r, git_tree_entry_id(e), path, data, len, d);
+	git_tree_entry_free(e);
+	return rc;
+}
+
+int
+repo_read_file(struct repo *r, const struct repo_file *f, char **data, size_t *len,
+    struct diag *d)
+{
+	git_oid id;
+
+	git_oid_fromraw(&id, f->id);
+	return read_blob(r, &id, f->path, data, len, d);
+}
+
+struct list {
+	struct repo_file *files;
+	size_t n, cap;
+	const char *suffix;
+};
+
+static int
+walk(struct repo *r, const git_tree *tree, struct buf *path, struct list *l, struct diag *d)
+{
+	size_t i, n = git_tree_entrycount(tree), plen = path->len;
+	const git_tree_entry *e;
+	git_filemode_t mode;
+	git_tree *sub;
+	const char *name;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		e = git_tree_entry_byindex(tree, i);
+		name = git_tree_entry_name(e);
+		mode = git_tree_entry_filemode(e);
+		path->len = plen;
+		buf_printf(path, "/%s", name);
+		if (mode == GIT_FILEMODE_TREE) {
+			if (git_tree_lookup(&sub, r->git, git_tree_entry_id(e)) < 0) {
+				diag_error(d, path->s, 0, "cannot read from git: %s", git_msg());
+				return -1;
+			}
+			rc = walk(r, sub, path, l, d);
+			git_tree_free(sub);
+			continue;
+		}
+		if (l->suffix && !str_suffix(name, l->suffix))
+			continue;
+		if (mode == GIT_FILEMODE_LINK || mode == GIT_FILEMODE_COMMIT) {
+			diag_warn(d, path->s, 0, "%s not followed; not published",
+			    mode == GIT_FILEMODE_LINK ? "symbolic link" : "submodule");
+			continue;
+		}
+		l->files = xgrow(l->files, &l->cap, l->n + 1, sizeof(*l->files));
+		l->files[l->n].path = xstrndup(path->s, path->len);
+		memcpy(l->files[l->n].id, git_tree_entry_id(e)->id, 20);
+		l->n++;
+	}
+	path->len = plen;
+	return rc;
+}
+
+static int
+cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const struct repo_file *)a)->path, ((const struct repo_file *)b)->path);
+}
+
+int
+repo_list(struct repo *r, const char *dir, const char *suffix,
+    struct repo_file **files, size_t *n, struct diag *d)
+{
+	struct list l = { NULL, 0, 0, suffix };
+	struct buf path = BUF_INIT;
+	git_tree_entry *e = NULL;
+	git_tree *sub = NULL;
+	int rc = 0;
+
+	*files = NULL;
+	*n = 0;
+	if (git_tree_entry_bypath(&e, r->tree, dir) < 0)
+		return 0;
+	if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+		diag_error(d, dir, 0, "not a folder in the commit");
+		git_tree_entry_free(e);
+		return -1;
+	}
+	if (git_tree_lookup(&sub, r->git, git_tree_entry_id(e)) < 0) {
+		diag_error(d, dir, 0, "cannot read from git: %s", git_msg());
+		git_tree_entry_free(e);
+		return -1;
+	}
+	buf_puts(&path, dir);
+	rc = walk(r, sub, &path, &l, d);
+	buf_free(&path);
+	git_tree_free(sub);
+	git_tree_entry_free(e);
+	if (rc < 0) {
+		repo_files_free(l.files, l.n);
+		return -1;
+	}
+	qsort(l.files, l.n, sizeof(*l.files), cmp_file);
+	*files = l.files;
+	*n = l.n;
+	return 0;
+}
+
+void
+repo_files_free(struct repo_file *files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(files[i].path);
+	free(files);
+}
+
+void
+repo_warn_uncommitted(struct repo *r, const char *dir, const char *suffix, struct diag *d)
+{
+	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *list = NULL;
+	const git_status_entry *e;
+	const git_diff_delta *delta;
+	char *spec = xasprintf("%s/", dir);
+	char *specs[1];
+	const char *path;
+	size_t i, n;
+
+	if (git_repository_is_bare(r->git))
+		goto out;
+	specs[0] = spec;
+	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+	opts.pathspec.strings = specs;
+	opts.pathspec.count = 1;
+	if (git_status_list_new(&list, r->git, &opts) < 0)
+		goto out;
+	n = git_status_list_entrycount(list);
+	for (i = 0; i < n; i++) {
+		e = git_status_byindex(list, i);
+		delta = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+		if (delta == NULL)
+			continue;
+		path = delta->new_file.path ? delta->new_file.path : delta->old_file.path;
+		if (suffix && !str_suffix(path, suffix))
+			continue;
+		if (e->status & (GIT_STATUS_WT_NEW | GIT_STATUS_INDEX_NEW))
+			diag_warn(d, path, 0, "not committed, so not published (commit it, or build with a ref that has it)");
+		else if (e->status & (GIT_STATUS_WT_DELETED | GIT_STATUS_INDEX_DELETED))
+			diag_warn(d, path, 0, "deleted but not committed; the committed version is published");
+		else if (e->status & (GIT_STATUS_WT_MODIFIED | GIT_STATUS_INDEX_MODIFIED |
+		    GIT_STATUS_WT_RENAMED | GIT_STATUS_INDEX_RENAMED | GIT_STATUS_WT_TYPECHANGE))
+			diag_warn(d, path, 0, "has uncommitted changes; the committed version is published");
+	}
+out:
+	git_status_list_free(list);
+	free(spec);
+}

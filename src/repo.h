@@ -1,0 +1,62 @@
+/*
+ * repo: the git side of a build, through libgit2.  A repo is one commit's
+ * tree: site.ini, the posts and the theme are read from it, never from
+ * the work tree.  Only repo.c sees libgit2.
+ */
+#ifndef CRIER_REPO_H
+#define CRIER_REPO_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+struct repo;
+
+struct repo_file {
+	char *path;		/* path in the tree, e.g. "posts/a.md" */
+	unsigned char id[20];	/* the blob's object id */
+};
+
+/*
+ * Opens the repository at or around dir (a work tree or a bare
+ * repository) and resolves ref to a commit.  Returns 0, or -1 after
+ * reporting to d.
+ */
+int repo_open(struct repo **out, const char *dir, const char *ref, struct diag *d);
+void repo_free(struct repo *r);
+
+/* The work tree with a trailing '/', or NULL for a bare repository. */
+const char *repo_workdir(const struct repo *r);
+/* The commit's id in hex. */
+const char *repo_commit_hex(const struct repo *r);
+/* 1 if the built commit is the one HEAD points to. */
+int repo_is_head(const struct repo *r);
+
+/*
+ * Reads the file at path of the tree into a new NUL-terminated buffer the
+ * caller frees.  Returns 1, 0 if there is no such file, or -1 after
+ * reporting that path is not a regular file.
+ */
+int repo_read(struct repo *r, const char *path, char **data, size_t *len, struct diag *d);
+
+/*
+ * Lists the regular files below folder dir of the tree whose names end in
+ * suffix (NULL for all), sorted by path.  Symbolic links and submodules
+ * are skipped with a warning.  A missing dir is an empty list.  Returns 0,
+ * or -1 after reporting to d.
+ */
+int repo_list(struct repo *r, const char *dir, const char *suffix,
+    struct repo_file **files, size_t *n, struct diag *d);
+void repo_files_free(struct repo_file *files, size_t n);
+
+/* Reads one listed file, as repo_read does. */
+int repo_read_file(struct repo *r, const struct repo_file *f, char **data, size_t *len,
+    struct diag *d);
+
+/*
+ * Warns about files below dir whose names end in suffix that are new or
+ * changed in the work tree and so will not be published as they are.
+ */
+void repo_warn_uncommitted(struct repo *r, const char *dir, const char *suffix, struct diag *d);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * site: ordering and grouping.  Everything here is sorted with a total
+ * order (date, then path) so the output never depends on the order in
+ * which git listed the tree.
+ */
+#include "site.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "slug.h"
+
+static int
+cmp_post(const void *a, const void *b)
+{
+	const struct post *p = a, *q = b;
+
+	if (p->date != q->date)
+		return p->date > q->date ? -1 : 1;
+	return strcmp(p->path, q->path);
+}
+
+static int
+cmp_url(const void *a, const void *b)
+{
+	const struct post *p = *(struct post *const *)a, *q = *(struct post *const *)b;
+	int c = strcmp(p->url, q->url);
+
+	return c ? c : strcmp(p->path, q->path);
+}
+
+static int
+cmp_cat(const void *a, const void *b)
+{
+	return strcmp(((const struct category *)a)->slug, ((const struct category *)b)->slug);
+}
+
+static void
+check_urls(struct site *s, struct diag *d)
+{
+	struct post **by = xmalloc((s->nposts ? s->nposts : 1) * sizeof(*by));
+	size_t i;
+
+	for (i = 0; i < s->nposts; i++)
+		by[i] = &s->posts[i];
+	qsort(by, s->nposts, sizeof(*by), cmp_url);
+	for (i = 1; i < s->nposts; i++)
+		if (strcmp(by[i - 1]->url, by[i]->url) == 0)
+			diag_error(d, by[i]->path, 0, "has the same URL %s as %s; give one of them another slug or date",
+			    by[i]->url, by[i - 1]->path);
+	free(by);
+}
+
+/* The category of slug, added if new; NULL after a clash of names. */
+static struct category *
+find_cat(struct site *s, const char *name, const char *path, struct diag *d)
+{
+	char *slug = slugify(name, strlen(name));
+	struct category *c;
+	size_t i;
+
+	if (*slug == '\0') {
+		diag_error(d, path, 0, "category \"%s\" has no letters or digits for its URL", name);
+		free(slug);
+		return NULL;
+	}
+	for (i = 0; i < s->ncats; i++) {
+		c = &s->cats[i];
+		if (strcmp(c->slug, slug) != 0)
+			continue;
+		free(slug);
+		if (strcmp(c->name, name) != 0) {
+			diag_error(d, path, 0, "category \"%s\" has the same URL /category/%s/ as \"%s\" in %s; spell them alike",
+			    name, c->slug, c->name, c->path);
+			return NULL;
+		}
+		return c;
+	}
+	s->cats = xrealloc(s->cats, (s->ncats + 1) * sizeof(*s->cats));
+	c = &s->cats[s->ncats++];
+	memset(c, 0, sizeof(*c));
+	c->name = xstrdup(name);
+	c->slug = slug;
+	c->path = path;
+	return c;
+}
+
+struct site *
+site_new(const struct config *cfg, struct post *posts, size_t n, struct diag *d)
+{
+	struct site *s = xcalloc(1, sizeof(*s));
+	struct category *c;
+	size_t i, j;
+	int errors = d->errors;
+
+	s->cfg = cfg;
+	s->posts = posts;
+	s->nposts = n;
+	qsort(s->posts, n, sizeof(*s->posts), cmp_post);
+	check_urls(s, d);
+	/* Posts are walked newest first, so each category's list is too. */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < posts[i].ncats; j++) {
+			if ((c = find_cat(s, posts[i].cats[j], posts[i].path, d)) == NULL)
+				continue;
+			c->posts = xrealloc(c->posts, (c->nposts + 1) * sizeof(*c->posts));
+			c->posts[c->nposts++] = &posts[i];
+		}
+	/* Category pointers into s->cats are not kept, so sorting is safe. */
+	qsort(s->cats, s->ncats, sizeof(*s->cats), cmp_cat);
+	if (d->errors > errors) {
+		site_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+site_free(struct site *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nposts; i++)
+		post_clear(&s->posts[i]);
+	free(s->posts);
+	for (i = 0; i < s->ncats; i++) {
+		free(s->cats[i].name);
+		free(s->cats[i].slug);
+		free(s->cats[i].posts);
+	}
+	free(s->cats);
+	free(s);
+}
+
+const struct category *
+site_category(const struct site *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncats; i++)
+		if (strcmp(s->cats[i].name, name) == 0)
+			return &s->cats[i];
+	return NULL;
+}

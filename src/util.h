@@ -1,0 +1,38 @@
+/*
+ * util: allocation that cannot fail (out of memory ends the program) and
+ * small string helpers shared by every module.
+ */
+#ifndef CRIER_UTIL_H
+#define CRIER_UTIL_H
+
+#include <stddef.h>
+
+#if defined(__GNUC__)
+#define CRIER_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define CRIER_NORETURN __attribute__((noreturn))
+#else
+#define CRIER_PRINTF(a, b)
+#define CRIER_NORETURN
+#endif
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grows an array of *cap elements of size sz so that it holds need. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t sz);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a newly allocated formatted string; the caller frees. */
+char *xasprintf(const char *fmt, ...) CRIER_PRINTF(1, 2);
+
+/* Prints "crier: message" to stderr and exits with status 1. */
+CRIER_NORETURN void die(const char *fmt, ...) CRIER_PRINTF(1, 2);
+
+/* 1 if s starts with prefix. */
+int str_prefix(const char *s, const char *prefix);
+/* 1 if s ends with suffix. */
+int str_suffix(const char *s, const char *suffix);
+
+#endif
