@@ -51,8 +51,10 @@ $(B)/%.o: src/%.c $(wildcard src/*.h) Makefile | $(B)
 $(B)/tests/%: tests/%.c $(LIBOBJS) $(wildcard src/*.h) | $(B)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBOBJS) $(ALL_LIBS)
 
+# A crier outside the top level finds the source themes through a link.
 $(B):
 	mkdir -p $(B)/tests
+	[ "$(dir $(CRIER))" = "./" ] || ln -sfn ../themes $(dir $(CRIER))themes
 
 # Installs the Debian packages crier needs, or says which to install.
 deps:
