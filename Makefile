@@ -38,15 +38,23 @@ TESTBINS = $(TESTS_C:tests/%.c=$(B)/tests/%)
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all site deps check test-bins asan valgrind install uninstall clean lint
+.PHONY: all site deps FORCE check test-bins asan valgrind install uninstall clean lint
 
 all: $(CRIER)
 
 $(CRIER): $(OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(ALL_LIBS)
 
-$(B)/%.o: src/%.c $(wildcard src/*.h) Makefile | $(B)
+$(B)/%.o: src/%.c $(wildcard src/*.h) Makefile $(B)/flags | $(B)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Rebuilds everything when the flags or the install folders change, since
+# DATADIR is compiled in.
+$(B)/flags: FORCE | $(B)
+	@echo "$(CC) $(CFLAGS) $(CPPFLAGS) $(DATADIR) $(VERSION)" | cmp -s - $@ || \
+		echo "$(CC) $(CFLAGS) $(CPPFLAGS) $(DATADIR) $(VERSION)" > $@
+
+FORCE:
 
 $(B)/tests/%: tests/%.c $(LIBOBJS) $(wildcard src/*.h) | $(B)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBOBJS) $(ALL_LIBS)
@@ -64,7 +72,9 @@ deps:
 site: deps
 	@$(MAKE) --no-print-directory all
 	$(CRIER) build
-	@echo "Open output/index.html in a browser (file://$(CURDIR)/output/index.html)."
+	@echo "The site is in $(CURDIR)/output/. Its links start at /, so serve it:"
+	@echo "  python3 -m http.server --directory output 8000"
+	@echo "and open http://localhost:8000/ in a browser."
 
 test-bins: $(CRIER) $(TESTBINS)
 
@@ -99,4 +109,4 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
-	rm -rf build build-asan crier output .output.crier-*
+	rm -rf build build-asan crier output .output.crier-stage .output.crier-old

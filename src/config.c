@@ -50,7 +50,7 @@ static const struct key keys[] = {
 	{ "site", "author", STR, F(author) },
 	{ "build", "posts", DIR, F(posts) },
 	{ "build", "theme", DIR, F(theme) },
-	{ "build", "output", STR, F(output) },
+	{ "build", "output", DIR, F(output) },
 	{ "build", "permalink", PERMALINK, F(permalink) },
 	{ "build", "per_page", INT, F(per_page) },
 	{ "build", "feed_items", INT, F(feed_items) },
@@ -158,6 +158,49 @@ valid_zone(const char *z)
 	return ok;
 }
 
+/* 1 if u is http(s)://HOST[:PORT][/PATH] with a host and no query or fragment. */
+static int
+url_ok(const char *u)
+{
+	const char *host;
+	size_t n;
+
+	if (str_prefix(u, "https://"))
+		host = u + strlen("https://");
+	else if (str_prefix(u, "http://"))
+		host = u + strlen("http://");
+	else
+		return 0;
+	n = strcspn(host, "/");
+	if (n == 0 || host[0] == ':' || memchr(host, '@', n) != NULL)
+		return 0;
+	for (; *u; u++)
+		if ((unsigned char)*u <= ' ' || *u == '"' || *u == '<' || *u == '>' ||
+		    *u == '?' || *u == '#' || *u == '\\' || (unsigned char)*u >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* 1 if d is a relative folder that stays inside the repository. */
+static int
+dir_ok(const char *d)
+{
+	const char *seg;
+	size_t n;
+
+	if (*d == '\0' || *d == '/')
+		return 0;
+	for (seg = d; *seg; seg += n + (seg[n] == '/')) {
+		n = strcspn(seg, "/");
+		if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return 0;
+	}
+	for (; *d; d++)
+		if ((unsigned char)*d < 0x20 || *d == '\\')
+			return 0;
+	return 1;
+}
+
 static int
 set_value(struct parse *p, const struct key *k, const char *val)
 {
@@ -199,17 +242,17 @@ set_value(struct parse *p, const struct key *k, const char *val)
 		}
 		break;
 	case URL:
-		if (*val != '\0' && !str_prefix(val, "http://") && !str_prefix(val, "https://")) {
+		if (*val != '\0' && !url_ok(val)) {
 			diag_error(p->d, where, line,
-			    "url: \"%s\" is not an absolute http:// or https:// URL", val);
+			    "url: \"%s\" is not an absolute http:// or https:// URL with a host", val);
 			return -1;
 		}
 		break;
 	case DIR:
-		if (*val == '\0' || *val == '/' || !strcmp(val, "..") ||
-		    str_prefix(val, "../") || strstr(val, "/../") || str_suffix(val, "/..")) {
+		if (!dir_ok(val)) {
 			diag_error(p->d, where, line,
-			    "%s: \"%s\" must be a folder inside the repository", k->name, val);
+			    "%s: \"%s\" must be a relative folder inside the repository, without \".\" or \"..\"",
+			    k->name, val);
 			return -1;
 		}
 		break;
@@ -288,7 +331,8 @@ split_url(struct config *c)
 		free(c->url);
 		c->url = u;
 	}
-	path = strchr(c->url + strlen("https://"), '/');
+	/* url_ok made sure of "://" and of a '/' after the host. */
+	path = strchr(strstr(c->url, "://") + 3, '/');
 	free(c->base);
 	c->base = xstrdup(path);
 }

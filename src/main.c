@@ -16,6 +16,7 @@
 #include "config.h"
 #include "date.h"
 #include "diag.h"
+#include "history.h"
 #include "markdown.h"
 #include "output.h"
 #include "post.h"
@@ -32,7 +33,7 @@
 #define MAX_POST_SIZE (10 * 1024 * 1024)
 
 static const char usage[] =
-    "usage: crier build [-q] [-C dir] [--ref ref] [-o dir]\n"
+    "usage: crier build [-q] [--force] [-C dir] [--ref ref] [-o dir]\n"
     "       crier --help | --version\n";
 
 struct opts {
@@ -40,6 +41,7 @@ struct opts {
 	const char *ref;	/* --ref: what to build */
 	const char *out;	/* -o: the output folder */
 	int quiet;		/* -q: no summary line, no warnings */
+	int force;		/* --force: replace an output folder crier did not write */
 };
 
 static double
@@ -66,15 +68,38 @@ load_config(struct repo *r, struct config *cfg, struct diag *d)
 	return rc;
 }
 
+/*
+ * Dates the post: front matter and file name first, then git history: the
+ * commit that added it gives a missing date, and a later commit that
+ * changed it gives the updated date.
+ */
+static int
+date_post(struct post *p, const struct history *h, const char *dir, struct diag *d)
+{
+	const struct history_entry *e = history_find(h, p->path + strlen(dir) + 1);
+
+	if (!p->has_date && e != NULL) {
+		p->date = e->added;
+		p->has_date = 1;
+	}
+	if (!p->has_date) {
+		diag_error(d, p->path, 1, "no date: add \"date: YYYY-MM-DD\" to the front matter "
+		    "or name the file YYYY-MM-DD-%s.md", p->slug);
+		return -1;
+	}
+	if (!p->has_updated)
+		p->updated = e != NULL && e->edited && e->changed > p->date ? e->changed : p->date;
+	return 0;
+}
+
 /* Reads, checks and renders one post into p; -1 after reporting. */
 static int
 load_post(struct repo *r, const struct repo_file *f, const struct config *cfg,
-    struct arena *a, struct post *p, struct diag *d)
+    const struct history *h, struct arena *a, struct post *p, struct diag *d)
 {
-	char *text;
+	char *text, *cat = NULL;
 	size_t len;
 	struct tm tm;
-	char *url;
 	int rc = -1;
 
 	if (repo_read_file(r, f, &text, &len, d) < 0)
@@ -85,16 +110,13 @@ load_post(struct repo *r, const struct repo_file *f, const struct config *cfg,
 	}
 	if (post_parse(p, f->path, text, len, cfg, a, d) < 0)
 		goto out;
-	if (!p->has_date) {
-		diag_error(d, f->path, 1, "no date: add \"date: YYYY-MM-DD\" to the front matter or name the file YYYY-MM-DD-%s.md",
-		    p->slug);
+	if (date_post(p, h, cfg->posts, d) < 0)
 		goto out;
-	}
-	if (!p->has_updated)
-		p->updated = p->date;
 	localtime_r(&p->date, &tm);
-	url = permalink_expand(cfg->permalink, &tm, p->slug, p->ncats ? p->cats[0] : NULL);
-	p->url = url;
+	if (p->ncats > 0)
+		cat = slugify(p->cats[0], strlen(p->cats[0]));
+	p->url = permalink_expand(cfg->permalink, &tm, p->slug, cat);
+	free(cat);
 	p->html = markdown_render(text + p->body, len - p->body, cfg->smart, cfg->unsafe_html);
 	rc = 0;
 out:
@@ -124,6 +146,7 @@ build(const struct opts *o)
 	struct repo *r = NULL;
 	struct theme *t = NULL;
 	struct site *s = NULL;
+	struct history *h = NULL;
 	struct arena *a = arena_new();
 	struct repo_file *files = NULL;
 	struct post *posts = NULL;
@@ -141,8 +164,8 @@ build(const struct opts *o)
 	}
 	if (repo_open(&r, ".", o->ref ? o->ref : "HEAD", &d) < 0)
 		goto out;
-	if (load_config(r, cfg, &d) < 0)
-		goto out;
+	/* Errors in site.ini do not stop the build: the posts are checked too. */
+	load_config(r, cfg, &d);
 	if (*cfg->url == '\0')
 		diag_warn(&d, "site.ini", 0, "no url in [site]: links in feeds will not be absolute");
 	/* Dates are read and shown in the site's zone. */
@@ -151,17 +174,18 @@ build(const struct opts *o)
 	tzset();
 	markdown_init();
 
-	if (theme_load(&t, r, cfg->theme, &d) < 0 && d.errors == 0)
-		d.errors++;
+	theme_load(&t, r, cfg->theme, &d);
 	if (repo_list(r, cfg->posts, ".md", &files, &nfiles, &d) < 0)
 		goto out;
 	if (o->ref == NULL && repo_is_head(r))
 		repo_warn_uncommitted(r, cfg->posts, ".md", &d);
+	if ((h = history_walk(r, cfg->posts, &d)) == NULL)
+		goto out;
 	posts = xcalloc(nfiles + 1, sizeof(*posts));
 	for (i = 0; i < nfiles; i++) {
 		struct post *p = &posts[nposts];
 
-		if (load_post(r, &files[i], cfg, a, p, &d) < 0) {
+		if (load_post(r, &files[i], cfg, h, a, p, &d) < 0) {
 			post_clear(p);
 			continue;
 		}
@@ -172,31 +196,26 @@ build(const struct opts *o)
 		}
 		nposts++;
 	}
-	if (d.errors > 0) {
-		for (i = 0; i < nposts; i++)
-			post_clear(&posts[i]);
-		free(posts);
-		goto out;
-	}
+	/* The good posts are still checked for clashes with each other. */
 	s = site_new(cfg, posts, nposts, &d);
-	if (s == NULL || d.errors > 0)
+	if ((outdir = output_dir(o, r, cfg, &d)) != NULL)
+		output_check(outdir, repo_workdir(r), o->force, &d);
+	if (d.errors > 0 || s == NULL || t == NULL || outdir == NULL)
 		goto out;
-	if ((outdir = output_dir(o, r, cfg, &d)) == NULL)
-		goto out;
-	if ((out = output_begin(outdir)) == NULL)
+	if ((out = output_begin(outdir, &d)) == NULL)
 		goto out;
 	if (render_site(s, t, out, &d, &st) < 0) {
 		output_abort(out);
 		goto out;
 	}
-	if (output_commit(out) < 0)
+	if (output_commit(out, &d) < 0)
 		goto out;
 	if (drafts > 0 && !o->quiet)
 		fprintf(stderr, "crier: held back %zu draft%s\n", drafts, drafts == 1 ? "" : "s");
 	if (!o->quiet)
-		printf("crier: %zu post%s, %zu categor%s, %d pages written to %s in %.2f s\n",
+		printf("crier: %zu post%s, %zu categor%s, %d page%s written to %s in %.2f s\n",
 		    s->nposts, s->nposts == 1 ? "" : "s", s->ncats, s->ncats == 1 ? "y" : "ies",
-		    st.pages, outdir, now_seconds() - start);
+		    st.pages, st.pages == 1 ? "" : "s", outdir, now_seconds() - start);
 	rc = 0;
 out:
 	if (rc != 0 && d.errors > 0)
@@ -205,6 +224,7 @@ out:
 	free(outdir);
 	repo_files_free(files, nfiles);
 	site_free(s);
+	history_free(h);
 	theme_free(t);
 	arena_free(a);
 	config_free(cfg);
@@ -221,9 +241,10 @@ main(int argc, char **argv)
 		{ "ref", required_argument, NULL, 'r' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { NULL, NULL, NULL, 0 };
+	struct opts o = { NULL, NULL, NULL, 0, 0 };
 	int ch;
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -261,6 +282,9 @@ main(int argc, char **argv)
 			break;
 		case 'q':
 			o.quiet = 1;
+			break;
+		case 'f':
+			o.force = 1;
 			break;
 		default:
 			fputs(usage, stderr);

@@ -1,26 +1,33 @@
 /*
  * output: staging and publishing.  The staging folder sits beside the
  * output, on the same file system, so that publishing is a rename; on
- * Linux the two folders are swapped in one step with renameat2.
+ * Linux the two folders are swapped in one step with renameat2.  Every
+ * output folder holds a manifest of what crier wrote there, which is how
+ * crier knows a folder is its own to replace.
  */
 #define _GNU_SOURCE	/* renameat2 */
 #include "output.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "util.h"
 
 struct output {
-	char *dir;	/* the published output */
-	char *stage;	/* the folder being written */
-	char *last;	/* the last folder made, to skip mkdir calls */
+	char *dir;		/* the published output */
+	char *stage;		/* the folder being written */
+	char *last;		/* the last folder made, to skip mkdir calls */
+	struct diag *d;		/* where errors go */
+	struct buf manifest;	/* every file written, one a line */
 };
 
 int
@@ -84,23 +91,165 @@ beside(const char *dir, const char *what)
 	    (int)(n - (size_t)(slash - dir) - 1), slash + 1, what);
 }
 
+/* Makes dir and its parents; 0 or -1 with errno. */
+static int
+mkdirs(char *dir)
+{
+	char *s;
+
+	for (s = dir + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+			*s = '/';
+			return -1;
+		}
+		*s = '/';
+	}
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* The canonical absolute path of dir, which need not exist; NULL on error. */
+static char *
+canonical(const char *dir)
+{
+	char *copy, *base, *parent, *real, *out;
+	size_t n;
+
+	if ((real = realpath(dir, NULL)) != NULL)
+		return real;
+	if (errno != ENOENT)
+		return NULL;
+	copy = xstrdup(dir);
+	n = strlen(copy);
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	base = strrchr(copy, '/');
+	if (base == NULL) {
+		parent = ".";
+		base = copy;
+	} else if (base == copy) {
+		parent = "/";
+		base++;
+	} else {
+		*base++ = '\0';
+		parent = copy;
+	}
+	real = NULL;
+	if (strcmp(base, "..") != 0 && strcmp(base, ".") != 0)
+		real = canonical(parent);
+	out = real ? xasprintf("%s/%s", strcmp(real, "/") ? real : "", base) : NULL;
+	free(real);
+	free(copy);
+	return out;
+}
+
+static int
+has(const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	struct stat st;
+	int rc = lstat(path, &st) == 0;
+
+	free(path);
+	return rc;
+}
+
+static int
+is_empty_dir(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	int empty = 1;
+
+	if (dp == NULL)
+		return 1;
+	while ((de = readdir(dp)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			empty = 0;
+			break;
+		}
+	closedir(dp);
+	return empty;
+}
+
+int
+output_check(const char *dir, const char *workdir, int force, struct diag *d)
+{
+	char *out = canonical(dir), *wd = workdir ? canonical(workdir) : NULL;
+	struct stat st;
+	size_t n;
+	int rc = -1;
+
+	if (out == NULL) {
+		diag_error(d, dir, 0, "cannot use as the output folder: %s", strerror(errno));
+		goto done;
+	}
+	n = strlen(out);
+	if (wd != NULL && (!strcmp(out, wd) || !strcmp(out, "/") ||
+	    (!strncmp(wd, out, n) && wd[n] == '/'))) {
+		diag_error(d, dir, 0, "refusing to use the repository's work tree, or a folder "
+		    "holding it, as the output folder");
+		goto done;
+	}
+	if (lstat(out, &st) < 0) {
+		rc = 0;
+		goto done;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		diag_error(d, dir, 0, "the output folder is not a folder");
+		goto done;
+	}
+	if (has(out, ".git") || has(out, "posts") || has(out, "site.ini")) {
+		diag_error(d, dir, 0, "refusing to replace a folder that holds .git, posts/ or "
+		    "site.ini: it looks like a site's sources, not its output");
+		goto done;
+	}
+	if (!force && !has(out, OUTPUT_MANIFEST) && !is_empty_dir(out)) {
+		diag_error(d, dir, 0, "holds files crier did not write (no %s): empty it, "
+		    "choose another folder, or build with --force to replace it", OUTPUT_MANIFEST);
+		goto done;
+	}
+	rc = 0;
+done:
+	free(out);
+	free(wd);
+	return rc;
+}
+
 struct output *
-output_begin(const char *dir)
+output_begin(const char *dir, struct diag *d)
 {
 	struct output *o = xcalloc(1, sizeof(*o));
+	char *parent = xstrdup(dir), *slash = strrchr(parent, '/');
 
 	o->dir = xstrdup(dir);
 	o->stage = beside(dir, "stage");
+	o->d = d;
+	/* The output's parent folders are made as Hugo and Jekyll do. */
+	if (slash != NULL && slash != parent) {
+		*slash = '\0';
+		if (mkdirs(parent) < 0) {
+			diag_error(d, parent, 0, "cannot make folder: %s", strerror(errno));
+			goto fail;
+		}
+	}
 	/* A stage left by a killed build is ours to clear. */
 	if (output_remove_tree(o->stage) < 0 || mkdir(o->stage, 0777) < 0) {
-		fprintf(stderr, "crier: %s: cannot make the staging folder: %s\n",
-		    o->stage, strerror(errno));
-		free(o->stage);
-		free(o->dir);
-		free(o);
-		return NULL;
+		diag_error(d, o->stage, 0, "cannot make the staging folder: %s", strerror(errno));
+		goto fail;
 	}
+	free(parent);
 	return o;
+fail:
+	free(parent);
+	free(o->stage);
+	free(o->dir);
+	free(o);
+	return NULL;
 }
 
 static int
@@ -119,23 +268,14 @@ make_parents(struct output *o, const char *path)
 		free(p);
 		return 0;
 	}
-	for (s = p + base; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST)
-			goto fail;
-		*s = '/';
+	if (mkdirs(p) < 0) {
+		diag_error(o->d, p, 0, "cannot make folder: %s", strerror(errno));
+		free(p);
+		return -1;
 	}
-	if (mkdir(p, 0777) < 0 && errno != EEXIST)
-		goto fail;
 	free(o->last);
 	o->last = p;
 	return 0;
-fail:
-	fprintf(stderr, "crier: %s: cannot make folder: %s\n", p, strerror(errno));
-	free(p);
-	return -1;
 }
 
 int
@@ -143,18 +283,20 @@ output_write(struct output *o, const char *rel, const char *data, size_t len)
 {
 	char *path;
 	ssize_t w;
-	int fd, rc = -1;
+	int fd, rc = -1, err;
 
 	if (!output_safe_path(rel)) {
-		fprintf(stderr, "crier: %s: refusing to write outside the output folder\n", rel);
+		diag_error(o->d, rel, 0, "refusing to write outside the output folder");
+		errno = EINVAL;
 		return -1;
 	}
 	path = xasprintf("%s/%s", o->stage, rel);
 	if (make_parents(o, path) < 0)
 		goto out;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0666);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0666);
 	if (fd < 0) {
-		fprintf(stderr, "crier: %s: %s\n", path, strerror(errno));
+		if (errno != EEXIST)
+			diag_error(o->d, path, 0, "cannot write: %s", strerror(errno));
 		goto out;
 	}
 	while (len > 0) {
@@ -162,17 +304,21 @@ output_write(struct output *o, const char *rel, const char *data, size_t len)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0) {
-			fprintf(stderr, "crier: %s: %s\n", path, strerror(errno));
+			err = errno;
+			diag_error(o->d, path, 0, "cannot write: %s", strerror(err));
 			close(fd);
+			errno = err;
 			goto out;
 		}
 		data += w;
 		len -= (size_t)w;
 	}
 	if (close(fd) < 0) {
-		fprintf(stderr, "crier: %s: %s\n", path, strerror(errno));
+		diag_error(o->d, path, 0, "cannot write: %s", strerror(errno));
 		goto out;
 	}
+	buf_puts(&o->manifest, rel);
+	buf_putc(&o->manifest, '\n');
 	rc = 0;
 out:
 	free(path);
@@ -185,16 +331,49 @@ output_free(struct output *o)
 	free(o->dir);
 	free(o->stage);
 	free(o->last);
+	buf_free(&o->manifest);
 	free(o);
 }
 
+static int
+cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Writes the manifest, sorted so that it is the same for the same commit. */
+static int
+write_manifest(struct output *o)
+{
+	char **lines = NULL, *s, *nl;
+	struct buf b = BUF_INIT;
+	size_t n = 0, i;
+	int rc;
+
+	for (s = o->manifest.s; s != NULL && *s; s = nl + 1) {
+		nl = strchr(s, '\n');
+		*nl = '\0';
+		lines = xrealloc(lines, (n + 1) * sizeof(*lines));
+		lines[n++] = s;
+	}
+	qsort(lines, n, sizeof(*lines), cmp_line);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s\n", lines[i]);
+	free(lines);
+	rc = output_write(o, OUTPUT_MANIFEST, buf_str(&b), b.len);
+	buf_free(&b);
+	return rc;
+}
+
 int
-output_commit(struct output *o)
+output_commit(struct output *o, struct diag *d)
 {
 	struct stat st;
 	char *old = NULL;
 	int rc = -1;
 
+	if (write_manifest(o) < 0)
+		goto fail_quiet;
 	if (lstat(o->dir, &st) < 0) {
 		if (rename(o->stage, o->dir) < 0)
 			goto fail;
@@ -221,7 +400,8 @@ output_commit(struct output *o)
 	rc = 0;
 	goto out;
 fail:
-	fprintf(stderr, "crier: %s: cannot publish: %s\n", o->dir, strerror(errno));
+	diag_error(d, o->dir, 0, "cannot publish: %s", strerror(errno));
+fail_quiet:
 	output_remove_tree(o->stage);
 out:
 	free(old);

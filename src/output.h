@@ -8,23 +8,41 @@
 
 #include <stddef.h>
 
+#include "diag.h"
+
+/* The file in every output folder crier writes, listing what it wrote. */
+#define OUTPUT_MANIFEST ".crier-manifest"
+
 struct output;
+
+/*
+ * Refuses an output folder that would lose the author's files: the work
+ * tree or a folder holding it, one that holds posts/, site.ini or .git,
+ * or (unless force) one that holds files without crier's manifest.
+ * workdir may be NULL.  Returns 0, or -1 after reporting to d.
+ */
+int output_check(const char *dir, const char *workdir, int force, struct diag *d);
 
 /*
  * Starts a build of the output folder dir: makes a staging folder beside
  * it.  Returns NULL after printing why.
  */
-struct output *output_begin(const char *dir);
+struct output *output_begin(const char *dir, struct diag *d);
 
 /*
  * Writes len bytes to the file rel (a relative path of [a-z0-9./_-]
  * segments, no "." or ".." segment) below the staging folder, making
- * folders as needed.  Returns 0, or -1 after printing why.
+ * folders as needed.  A file is written once: a second write of rel is
+ * refused.  Returns 0, or -1 after reporting to d (errno is EEXIST for a
+ * second write).
  */
 int output_write(struct output *o, const char *rel, const char *data, size_t len);
 
-/* Replaces the output with the staging folder.  Returns 0 or -1; frees o. */
-int output_commit(struct output *o);
+/*
+ * Writes the manifest and replaces the output with the staging folder.
+ * Returns 0, or -1 after reporting to d; frees o.
+ */
+int output_commit(struct output *o, struct diag *d);
 
 /* Removes the staging folder, leaving the output as it was; frees o. */
 void output_abort(struct output *o);

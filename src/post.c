@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <yaml.h>
 
@@ -51,14 +52,12 @@ scalar(struct loader *l, const yaml_event_t *ev)
 	struct value *v;
 
 	if (ev->data.scalar.plain_implicit && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-		/* YAML 1.1's booleans, as Jekyll's Ruby reads them. */
-		if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE") ||
-		    !strcmp(s, "yes") || !strcmp(s, "Yes") || !strcmp(s, "on"))
+		/* YAML 1.1's booleans and nulls, as Jekyll's Ruby reads them. */
+		if (!strcasecmp(s, "true") || !strcasecmp(s, "yes") || !strcasecmp(s, "on"))
 			v = value_bool(l->a, 1);
-		else if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE") ||
-		    !strcmp(s, "no") || !strcmp(s, "No") || !strcmp(s, "off"))
+		else if (!strcasecmp(s, "false") || !strcasecmp(s, "no") || !strcasecmp(s, "off"))
 			v = value_bool(l->a, 0);
-		else if (n == 0 || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null"))
+		else if (n == 0 || !strcmp(s, "~") || !strcasecmp(s, "null"))
 			v = value_null(l->a);
 		else
 			v = value_strn(l->a, s, n);
@@ -348,7 +347,7 @@ int
 post_parse(struct post *p, const char *path, const char *text, size_t len,
     const struct config *c, struct arena *a, struct diag *d)
 {
-	const struct value *fm;
+	const struct value *fm, *v;
 	const char *s, *base, *dot;
 	size_t off = 0, yaml_end, after;
 	int line = 1, bad = 0, errors = d->errors;
@@ -377,19 +376,19 @@ post_parse(struct post *p, const char *path, const char *text, size_t len,
 		return -1;
 	p->meta = (struct value *)fm;
 
+	v = value_get(fm, "title");
 	s = get_text(fm, "title", path, d, &bad);
-	if (s == NULL || *s == '\0') {
-		if (value_get(fm, "title") == NULL || value_get(fm, "title")->type != VALUE_LIST)
-			diag_error(d, path, value_get(fm, "title") ? value_get(fm, "title")->line : 1,
-			    "missing title: front matter needs \"title: ...\"");
-		bad++;
-	} else
+	if (s != NULL && *s != '\0')
 		p->title = xstrdup(s);
+	else if (v == NULL || v->type == VALUE_NULL || v->type == VALUE_STR) {
+		diag_error(d, path, v ? v->line : 1, "missing title: front matter needs \"title: ...\"");
+		bad++;
+	}
 
 	if (get_date(fm, "date", &p->date, path, d, &bad))
 		p->has_date = 1;
-	else if (value_get(fm, "date") == NULL && date_from_name(base, &p->date) == 0)
-		p->has_date = 1;
+	else if ((v = value_get(fm, "date")) == NULL || v->type == VALUE_NULL)
+		p->has_date = date_from_name(base, &p->date) == 0;
 	if (get_date(fm, "updated", &p->updated, path, d, &bad) ||
 	    get_date(fm, "last_modified_at", &p->updated, path, d, &bad))
 		p->has_updated = 1;

@@ -5,6 +5,7 @@
  */
 #include "render.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,8 +171,13 @@ page_value(struct ctx *c, const char *kind, const char *title, const char *path)
 	return m;
 }
 
+/*
+ * Renders tmpl into the page at URL path; what names the page's source
+ * in errors (a post's path, or a description of an index).
+ */
 static int
-emit(struct ctx *c, const char *tmpl, const struct value *root, const char *path)
+emit(struct ctx *c, const char *tmpl, const struct value *root, const char *path,
+    const char *what)
 {
 	const char *file = url_file(c, path);
 
@@ -180,8 +186,10 @@ emit(struct ctx *c, const char *tmpl, const struct value *root, const char *path
 		diag_error(c->d, c->t->where, 0, "missing template %s.mustache", tmpl);
 		return -1;
 	}
-	if (output_write(c->o, file, c->page.s ? c->page.s : "", c->page.len) < 0) {
-		c->d->errors++;
+	if (output_write(c->o, file, buf_str(&c->page), c->page.len) < 0) {
+		if (errno == EEXIST)
+			diag_error(c->d, what, 0, "its page %s is already taken by another page "
+			    "or a static file of the theme", path);
 		return -1;
 	}
 	c->st->pages++;
@@ -207,7 +215,7 @@ post_pages(struct ctx *c)
 			value_set(c->a, root, "newer", c->posts[i - 1]);
 		if (i + 1 < c->s->nposts)
 			value_set(c->a, root, "older", c->posts[i + 1]);
-		if (emit(c, "post", root, p->url) < 0)
+		if (emit(c, "post", root, p->url, p->path) < 0)
 			return -1;
 	}
 	return 0;
@@ -255,7 +263,8 @@ index_pages(struct ctx *c, const char *kind, const char *tmpl, const char *name,
 		value_set(c->a, root, "has_posts", value_bool(c->a, posts->len > 0));
 		if (cat)
 			value_set(c->a, root, "category", cat);
-		if (emit(c, tmpl, root, ppath) < 0)
+		if (emit(c, tmpl, root, ppath, name ? arena_printf(c->a, "category \"%s\"", name) :
+		    "the home page") < 0)
 			return -1;
 	}
 	return 0;
@@ -289,10 +298,8 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 	c.site = site_value(&c);
 
 	for (i = 0; i < t->nstatic; i++) {
-		if (output_write(o, t->statics[i].path, t->statics[i].data, t->statics[i].len) < 0) {
-			d->errors++;
+		if (output_write(o, t->statics[i].path, t->statics[i].data, t->statics[i].len) < 0)
 			goto out;
-		}
 		st->files++;
 	}
 	if (post_pages(&c) < 0)

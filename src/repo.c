@@ -11,6 +11,7 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "repo_git.h"
 
 struct repo {
 	git_repository *git;	/* the open repository */
@@ -293,4 +294,16 @@ repo_warn_uncommitted(struct repo *r, const char *dir, const char *suffix, struc
 out:
 	git_status_list_free(list);
 	free(spec);
+}
+
+git_repository *
+repo_git(const struct repo *r)
+{
+	return r->git;
+}
+
+git_commit *
+repo_git_commit(const struct repo *r)
+{
+	return r->commit;
 }

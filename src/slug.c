@@ -127,7 +127,7 @@ slugify(const char *s, size_t n)
 
 static const char *const tokens[] = {
 	":year", ":month", ":day", ":hour", ":minute", ":second", ":slug",
-	":title", ":category", ":categories",
+	":title", ":category",
 };
 
 /* The token at p, longest first, or NULL. */

@@ -41,9 +41,13 @@ add_file(struct theme *t, const char *rel, char *data, size_t len, struct diag *
 		char *path = xasprintf("%s/%s", t->where, rel);
 
 		name = xstrndup(rel, strlen(rel) - strlen(EXT));
-		if (tmpl_set_add(t->tmpls, name, path, data, len) < 0)
+		if (tmpl_set_add(t->tmpls, name, path, data, len) < 0) {
 			d->errors++;
-		free(name);
+			/* Known, if broken: not reported again as missing. */
+			t->broken = xrealloc(t->broken, (t->nbroken + 1) * sizeof(*t->broken));
+			t->broken[t->nbroken++] = name;
+		} else
+			free(name);
 		free(path);
 	}
 	free(data);
@@ -173,6 +177,17 @@ is_dir(const char *path)
 }
 
 static int
+is_broken(const struct theme *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nbroken; i++)
+		if (strcmp(t->broken[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
 cmp_static(const void *a, const void *b)
 {
 	return strcmp(((const struct theme_file *)a)->path, ((const struct theme_file *)b)->path);
@@ -214,7 +229,7 @@ theme_load(struct theme **out, struct repo *r, const char *name, struct diag *d)
 			goto out;
 	}
 	for (i = 0; i < NELEM(required); i++)
-		if (!tmpl_set_has(t->tmpls, required[i]))
+		if (!tmpl_set_has(t->tmpls, required[i]) && !is_broken(t, required[i]))
 			diag_error(d, t->where, 0, "missing template %s%s", required[i], EXT);
 	if (d->errors > errors)
 		goto out;
@@ -244,5 +259,8 @@ theme_free(struct theme *t)
 		free(t->statics[i].data);
 	}
 	free(t->statics);
+	for (i = 0; i < t->nbroken; i++)
+		free(t->broken[i]);
+	free(t->broken);
 	free(t);
 }

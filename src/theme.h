@@ -23,6 +23,8 @@ struct theme {
 	struct tmpl_set *tmpls;		/* every *.mustache, by name without extension */
 	struct theme_file *statics;	/* files of static/, sorted by path */
 	size_t nstatic;
+	char **broken;			/* templates that did not parse */
+	size_t nbroken;
 };
 
 /*

@@ -234,8 +234,21 @@ test_config(void)
 	free(err);
 
 	c = parse_ini("[build]\nposts = ../elsewhere\n", &rc, &err);
-	STR_EQ(err, "site.ini:2: error: posts: \"../elsewhere\" must be a folder inside the repository\n",
-	    "the posts folder must stay inside the repository");
+	STR_EQ(err, "site.ini:2: error: posts: \"../elsewhere\" must be a relative folder inside "
+	    "the repository, without \".\" or \"..\"\n", "the posts folder must stay inside the repository");
+	config_free(c);
+	free(err);
+
+	c = parse_ini("[site]\nurl = https://\n[build]\noutput =\n", &rc, &err);
+	STR_EQ(err, "site.ini:2: error: url: \"https://\" is not an absolute http:// or https:// URL with a host\n"
+	    "site.ini:4: error: output: \"\" must be a relative folder inside the repository, "
+	    "without \".\" or \"..\"\n", "a url without a host and an empty output are refused");
+	config_free(c);
+	free(err);
+
+	c = parse_ini("[site]\nurl = http://h\n", &rc, &err);
+	OK(rc == 0 && !strcmp(c->url, "http://h/") && !strcmp(c->base, "/"),
+	    "a one-letter host keeps its letter");
 	config_free(c);
 	free(err);
 }
@@ -328,6 +341,14 @@ test_posts(void)
 	post_error("---\na: &x [1, 2]\nb: *x\ntitle: T\n---\n",
 	    "posts/x.md:3: error: YAML aliases (*x) are not supported in front matter\n",
 	    "aliases are refused");
+	post_error("---\ntitle: true\n---\n",
+	    "posts/x.md:2: error: title must be text, not a true/false value\n",
+	    "a title that is no text is reported once");
+	rc = parse_post("posts/2017-01-02-x.md", "---\ntitle: T\ndate:\ndraft: NO\n---\n", &p, &err);
+	OK(rc == 0 && p.has_date && p.date == utc(2017, 1, 2, 0, 0, 0) && p.draft == 0,
+	    "an empty date falls back to the file name; NO is false");
+	post_clear(&p);
+	free(err);
 	post_error("---\ntitle: T\ndraft: maybe\n---\n",
 	    "posts/x.md:3: error: draft must be true or false, not text\n",
 	    "draft must be a boolean");

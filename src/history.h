@@ -1,0 +1,38 @@
+/*
+ * history: when each post was added and last changed, from one walk over
+ * the history of the built commit.  Paths are relative to the posts
+ * folder; renames are followed, so a renamed post keeps its dates.
+ */
+#ifndef CRIER_HISTORY_H
+#define CRIER_HISTORY_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "diag.h"
+#include "repo.h"
+
+struct history;
+
+struct history_entry {
+	time_t added;		/* author date of the commit that added the post */
+	time_t changed;		/* author date of the last commit that changed it */
+	int edited;		/* changed by a commit after the one that added it */
+};
+
+/*
+ * Walks the history of r's commit for the files below dir (the posts
+ * folder), following renames.  Returns NULL after reporting to d.  A
+ * shallow clone gives a warning and an empty history, since its oldest
+ * commits would claim to have added every post.
+ */
+struct history *history_walk(struct repo *r, const char *dir, struct diag *d);
+void history_free(struct history *h);
+
+/* The dates of the file at path (below dir), or NULL if unknown. */
+const struct history_entry *history_find(const struct history *h, const char *path);
+
+/* Commits walked and tree diffs made, for the benchmark's curiosity. */
+void history_stats(const struct history *h, size_t *commits, size_t *diffs);
+
+#endif
