@@ -169,3 +169,26 @@ date_rfc3339(time_t t, char *out, size_t outsz)
 	    tm.tm_sec, off < 0 ? '-' : '+', (off < 0 ? -off : off) / 60,
 	    (off < 0 ? -off : off) % 60);
 }
+
+void
+date_rfc822(time_t t, char *out, size_t outsz)
+{
+	static const char days[][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char months[][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	char iso[40];
+	struct tm tm;
+
+	/* Names from tables, not strftime, so the locale cannot change them. */
+	if (localtime_r(&t, &tm) == NULL) {
+		snprintf(out, outsz, "Thu, 01 Jan 1970 00:00:00 +0000");
+		return;
+	}
+	date_rfc3339(t, iso, sizeof(iso));
+	snprintf(out, outsz, "%s, %02d %s %04d %02d:%02d:%02d %c%c%c%c%c",
+	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    iso[19] == 'Z' ? '+' : iso[19], iso[19] == 'Z' ? '0' : iso[20],
+	    iso[19] == 'Z' ? '0' : iso[21], iso[19] == 'Z' ? '0' : iso[23],
+	    iso[19] == 'Z' ? '0' : iso[24]);
+}

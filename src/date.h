@@ -25,6 +25,9 @@ void date_format(time_t t, const char *fmt, char *out, size_t outsz);
 /* Formats t as RFC 3339 with the site zone's offset (2017-09-08T23:02:00-04:00). */
 void date_rfc3339(time_t t, char *out, size_t outsz);
 
+/* Formats t as RFC 822 for RSS, in the site's zone (Fri, 08 Sep 2017 23:02:00 -0400). */
+void date_rfc822(time_t t, char *out, size_t outsz);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 long date_days(int y, int m, int d);
 

@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "date.h"
+#include "feed.h"
 #include "value.h"
 
 #ifndef CRIER_VERSION
@@ -32,6 +33,7 @@ struct ctx {
 	struct value **posts;	/* a map per post, in site order */
 	struct value **cats;	/* a map per category, in site order */
 	struct buf page;	/* the page being rendered */
+	struct feed_entry *entries;	/* a feed entry per post, made when first needed */
 	struct render_stats *st;
 };
 
@@ -87,6 +89,8 @@ category_value(struct ctx *c, const struct category *cat)
 	set_str(c, m, "url", rel_url(c, path));
 	set_str(c, m, "permalink", abs_url(c, path));
 	set_int(c, m, "count", (long)cat->nposts);
+	set_str(c, m, "atom_url", rel_url(c, arena_printf(c->a, "%satom.xml", path)));
+	set_str(c, m, "rss_url", rel_url(c, arena_printf(c->a, "%srss.xml", path)));
 	return m;
 }
 
@@ -139,6 +143,8 @@ site_value(struct ctx *c)
 	set_str(c, m, "language", cfg->language);
 	set_str(c, m, "author", cfg->author);
 	set_str(c, m, "generator", "crier " CRIER_VERSION);
+	set_str(c, m, "atom_url", rel_url(c, "/atom.xml"));
+	set_str(c, m, "rss_url", rel_url(c, "/rss.xml"));
 	for (i = 0; i < c->s->ncats; i++)
 		value_push(c->a, cats, c->cats[i]);
 	value_set(c->a, m, "categories", cats);
@@ -270,6 +276,94 @@ index_pages(struct ctx *c, const char *kind, const char *tmpl, const char *name,
 	return 0;
 }
 
+/* The host of the site's URL, for tag: ids. */
+static const char *
+site_host(struct ctx *c)
+{
+	const char *h = strstr(c->cfg->url, "://");
+
+	if (h == NULL)
+		return "localhost";
+	h += 3;
+	return arena_strndup(c->a, h, strcspn(h, ":/"));
+}
+
+/*
+ * The feed entry of post i.  Its id is a tag: URI of the site's host, the
+ * day it was published and its slug, which later edits do not change; an
+ * "id" in front matter wins, for posts that move from another system.
+ */
+static const struct feed_entry *
+entry(struct ctx *c, size_t i)
+{
+	struct feed_entry *e = &c->entries[i];
+	const struct post *p = &c->s->posts[i];
+	const struct value *id = value_get(p->meta, "id");
+	char day[16];
+	char *html;
+
+	if (e->link != NULL)
+		return e;
+	e->title = p->title;
+	e->link = abs_url(c, p->url);
+	date_format(p->date, "%Y-%m-%d", day, sizeof(day));
+	if (id != NULL && id->type == VALUE_STR && id->len > 0)
+		e->id = id->s;
+	else
+		e->id = arena_printf(c->a, "tag:%s,%s:%s", site_host(c), day, p->slug);
+	e->author = *p->author ? p->author : *c->cfg->author ? c->cfg->author : c->cfg->title;
+	e->summary = p->summary;
+	html = feed_absolute(p->html, c->cfg->url, e->link);
+	e->html = arena_strdup(c->a, html);
+	free(html);
+	e->cats = (const char *const *)p->cats;
+	e->ncats = p->ncats;
+	e->published = p->date;
+	e->updated = p->updated;
+	return e;
+}
+
+/* Writes atom.xml and rss.xml below path for the first posts of list. */
+static int
+feeds(struct ctx *c, const char *title, const char *path, struct post *const *list, size_t n)
+{
+	struct feed_info f;
+	struct feed_entry *es;
+	size_t i;
+	int rc = 0;
+
+	if (n > (size_t)c->cfg->feed_items)
+		n = (size_t)c->cfg->feed_items;
+	es = xcalloc(n + 1, sizeof(*es));
+	for (i = 0; i < n; i++)
+		es[i] = *entry(c, (size_t)(list[i] - c->s->posts));
+	memset(&f, 0, sizeof(f));
+	f.title = title;
+	f.subtitle = c->cfg->description;
+	f.language = c->cfg->language;
+	f.alt = abs_url(c, path);
+	f.id = *c->cfg->url ? f.alt : arena_printf(c->a, "tag:localhost,1970-01-01:%s", path);
+	f.author = c->cfg->author;
+	f.version = CRIER_VERSION;
+	f.entries = es;
+	f.n = n;
+
+	f.self = abs_url(c, arena_printf(c->a, "%satom.xml", path));
+	buf_reset(&c->page);
+	feed_atom(&f, &c->page);
+	if (output_write(c->o, arena_printf(c->a, "%satom.xml", path + 1), buf_str(&c->page), c->page.len) < 0)
+		rc = -1;
+	f.self = abs_url(c, arena_printf(c->a, "%srss.xml", path));
+	buf_reset(&c->page);
+	feed_rss(&f, &c->page);
+	if (rc == 0 && output_write(c->o, arena_printf(c->a, "%srss.xml", path + 1), buf_str(&c->page), c->page.len) < 0)
+		rc = -1;
+	if (rc == 0)
+		c->st->files += 2;
+	free(es);
+	return rc;
+}
+
 int
 render_site(const struct site *s, const struct theme *t, struct output *o,
     struct diag *d, struct render_stats *st)
@@ -296,6 +390,7 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 	for (i = 0; i < s->nposts; i++)
 		c.posts[i] = post_value(&c, &s->posts[i]);
 	c.site = site_value(&c);
+	c.entries = xcalloc(s->nposts + 1, sizeof(*c.entries));
 
 	for (i = 0; i < t->nstatic; i++) {
 		if (output_write(o, t->statics[i].path, t->statics[i].data, t->statics[i].len) < 0)
@@ -308,17 +403,23 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 	for (i = 0; i < s->nposts; i++)
 		all[i] = &s->posts[i];
 	home = tmpl_set_has(t->tmpls, "home") ? "home" : "index";
-	if (index_pages(&c, "home", home, NULL, "/", NULL, all, s->nposts) < 0)
+	if (index_pages(&c, "home", home, NULL, "/", NULL, all, s->nposts) < 0 ||
+	    feeds(&c, s->cfg->title, "/", all, s->nposts) < 0)
 		goto out;
 	cattmpl = tmpl_set_has(t->tmpls, "category") ? "category" : "index";
-	for (i = 0; i < s->ncats; i++)
-		if (index_pages(&c, "category", cattmpl, s->cats[i].name,
-		    arena_printf(c.a, "/category/%s/", s->cats[i].slug), c.cats[i],
-		    s->cats[i].posts, s->cats[i].nposts) < 0)
+	for (i = 0; i < s->ncats; i++) {
+		const char *path = arena_printf(c.a, "/category/%s/", s->cats[i].slug);
+
+		if (index_pages(&c, "category", cattmpl, s->cats[i].name, path, c.cats[i],
+		    s->cats[i].posts, s->cats[i].nposts) < 0 ||
+		    feeds(&c, arena_printf(c.a, "%s" DASH "%s", s->cats[i].name, s->cfg->title),
+		    path, s->cats[i].posts, s->cats[i].nposts) < 0)
 			goto out;
+	}
 	rc = 0;
 out:
 	free(all);
+	free(c.entries);
 	buf_free(&c.page);
 	arena_free(c.a);
 	return rc;
