@@ -24,10 +24,10 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 CRIER_CPPFLAGS = -Isrc -D_POSIX_C_SOURCE=200809L -DCRIER_VERSION='"$(VERSION)"' \
 	-DCRIER_DATADIR='"$(DATADIR)"'
-CRIER_CFLAGS = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+CRIER_CFLAGS = -std=c11 -pthread -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
 ALL_CFLAGS = $(CRIER_CPPFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(CRIER_CFLAGS) $(CFLAGS)
-ALL_LIBS = $(LDFLAGS) $(PKG_LIBS) $(LIBS)
+ALL_LIBS = $(LDFLAGS) $(PKG_LIBS) -pthread $(LIBS)
 
 SRCS = $(wildcard src/*.c)
 OBJS = $(SRCS:src/%.c=$(B)/%.o)

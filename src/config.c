@@ -56,8 +56,8 @@ static const struct key keys[] = {
 	{ "build", "feed_items", INT, F(feed_items) },
 	{ "format", "date", STR, F(date_fmt) },
 	{ "format", "time", STR, F(time_fmt) },
-	{ "markdown", "smart", BOOL, F(smart) },
-	{ "markdown", "unsafe_html", BOOL, F(unsafe_html) },
+	{ "build", "smart", BOOL, F(smart) },
+	{ "build", "unsafe_html", BOOL, F(unsafe_html) },
 };
 #undef F
 
@@ -305,10 +305,9 @@ handler(void *user, const char *section, const char *name, const char *val)
 	if (*section == '\0')
 		diag_error(p->d, p->path, p->r->line,
 		    "\"%s\" is outside any [section]", name);
-	else if (strcmp(section, "build") && strcmp(section, "format") &&
-	    strcmp(section, "markdown"))
+	else if (strcmp(section, "build") && strcmp(section, "format"))
 		diag_error(p->d, p->path, p->r->line,
-		    "unknown section [%s] (known: site, build, format, markdown)", section);
+		    "unknown section [%s] (known: site, build, format)", section);
 	else
 		diag_error(p->d, p->path, p->r->line,
 		    "unknown key \"%s\" in [%s]", name, section);

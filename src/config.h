@@ -35,7 +35,7 @@ struct config {
 	/* [format] */
 	char *date_fmt;		/* strftime format of dates */
 	char *time_fmt;		/* strftime format of times */
-	/* [markdown] */
+	/* [build], for the Markdown */
 	int smart;		/* smart punctuation */
 	int unsafe_html;	/* pass raw HTML and any link scheme through */
 };

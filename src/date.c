@@ -72,6 +72,14 @@ local_time(int y, int mo, int d, int h, int mi, int s, time_t *t)
 int
 date_parse(const char *s, time_t *t)
 {
+	long off;
+
+	return date_parse_offset(s, t, &off);
+}
+
+int
+date_parse_offset(const char *s, time_t *t, long *off)
+{
 	int y, mo, d, h = 0, mi = 0, sec = 0, oh, om, sign;
 	const char *p = s;
 
@@ -80,6 +88,7 @@ date_parse(const char *s, time_t *t)
 		return -1;
 	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo))
 		return -1;
+	*off = DATE_LOCAL;
 	if (*p == '\0')
 		return local_time(y, mo, d, 0, 0, 0, t);
 	if (*p != ' ' && *p != 'T' && *p != 't')
@@ -121,8 +130,8 @@ date_parse(const char *s, time_t *t)
 			return -1;
 	} else
 		return -1;
-	*t = (time_t)date_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
-	    sign * (oh * 3600 + om * 60);
+	*off = sign * (oh * 3600L + om * 60L);
+	*t = (time_t)date_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - *off;
 	return 0;
 }
 
@@ -136,6 +145,17 @@ date_from_name(const char *name, time_t *t)
 	memcpy(day, name, 10);
 	day[10] = '\0';
 	return date_parse(day, t);
+}
+
+void
+date_broken_down(time_t t, long off, struct tm *tm)
+{
+	time_t local = t + off;
+
+	if (off == DATE_LOCAL)
+		localtime_r(&t, tm);
+	else
+		gmtime_r(&local, tm);
 }
 
 void

@@ -16,6 +16,15 @@
  */
 int date_parse(const char *s, time_t *t);
 
+/* The offset date_parse_offset gives a date written without one. */
+#define DATE_LOCAL (-86401L)
+
+/* As date_parse, and *off is the offset written in s in seconds, or DATE_LOCAL. */
+int date_parse_offset(const char *s, time_t *t, long *off);
+
+/* t broken down at offset off (DATE_LOCAL: the site's zone). */
+void date_broken_down(time_t t, long off, struct tm *tm);
+
 /* Reads a "YYYY-MM-DD-" prefix of a file name; 0 if there is one. */
 int date_from_name(const char *name, time_t *t);
 

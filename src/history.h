@@ -29,6 +29,18 @@ struct history_entry {
 struct history *history_walk(struct repo *r, const char *dir, struct diag *d);
 void history_free(struct history *h);
 
+struct history_job;
+
+/*
+ * Starts history_walk on a thread of its own, so that the caller can go
+ * on reading posts; history_finish waits for it and gives its result.
+ */
+struct history_job *history_start(struct repo *r, const char *dir, struct diag *d);
+struct history *history_finish(struct history_job *j, struct diag *d);
+
+/* An empty history, for builds that date posts by front matter alone. */
+struct history *history_none(void);
+
 /* The dates of the file at path (below dir), or NULL if unknown. */
 const struct history_entry *history_find(const struct history *h, const char *path);
 

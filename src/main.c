@@ -33,7 +33,7 @@
 #define MAX_POST_SIZE (10 * 1024 * 1024)
 
 static const char usage[] =
-    "usage: crier build [-q] [--force] [-C dir] [--ref ref] [-o dir]\n"
+    "usage: crier build [-qv] [--force] [--no-history] [-C dir] [--ref ref] [-o dir]\n"
     "       crier --help | --version\n";
 
 struct opts {
@@ -42,6 +42,8 @@ struct opts {
 	const char *out;	/* -o: the output folder */
 	int quiet;		/* -q: no summary line, no warnings */
 	int force;		/* --force: replace an output folder crier did not write */
+	int no_history;		/* --no-history: dates from front matter and names only */
+	int verbose;		/* -v: how long each step took */
 };
 
 static double
@@ -51,6 +53,17 @@ now_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* With -v, says how long the step just done took. */
+static void
+lap(const struct opts *o, double *t, const char *what)
+{
+	double now = now_seconds();
+
+	if (o->verbose)
+		fprintf(stderr, "crier: %-28s %7.3f s\n", what, now - *t);
+	*t = now;
 }
 
 static int
@@ -69,13 +82,17 @@ load_config(struct repo *r, struct config *cfg, struct diag *d)
 }
 
 /*
- * Dates the post: front matter and file name first, then git history: the
- * commit that added it gives a missing date, and a later commit that
- * changed it gives the updated date.
+ * Dates the post and gives it its URL.  Front matter and file name come
+ * first, then git history: the commit that added the post gives a missing
+ * date, and a later commit that changed it gives the updated date.
  */
 static int
-date_post(struct post *p, const struct history *h, const char *dir, struct diag *d)
+date_post(struct post *p, const struct history *h, const struct config *cfg, struct diag *d)
 {
+	const char *dir = cfg->posts;
+	char *cat = NULL;
+	struct tm tm;
+
 	const struct history_entry *e = history_find(h, p->path + strlen(dir) + 1);
 
 	if (!p->has_date && e != NULL) {
@@ -89,17 +106,22 @@ date_post(struct post *p, const struct history *h, const char *dir, struct diag 
 	}
 	if (!p->has_updated)
 		p->updated = e != NULL && e->edited && e->changed > p->date ? e->changed : p->date;
+	/* URLs use the day the author wrote, whatever the site's zone. */
+	date_broken_down(p->date, p->date_off, &tm);
+	if (p->ncats > 0)
+		cat = slugify(p->cats[0], strlen(p->cats[0]));
+	p->url = permalink_expand(cfg->permalink, &tm, p->slug, cat);
+	free(cat);
 	return 0;
 }
 
 /* Reads, checks and renders one post into p; -1 after reporting. */
 static int
 load_post(struct repo *r, const struct repo_file *f, const struct config *cfg,
-    const struct history *h, struct arena *a, struct post *p, struct diag *d)
+    struct arena *a, struct post *p, struct diag *d)
 {
-	char *text, *cat = NULL;
+	char *text;
 	size_t len;
-	struct tm tm;
 	int rc = -1;
 
 	if (repo_read_file(r, f, &text, &len, d) < 0)
@@ -110,13 +132,6 @@ load_post(struct repo *r, const struct repo_file *f, const struct config *cfg,
 	}
 	if (post_parse(p, f->path, text, len, cfg, a, d) < 0)
 		goto out;
-	if (date_post(p, h, cfg->posts, d) < 0)
-		goto out;
-	localtime_r(&p->date, &tm);
-	if (p->ncats > 0)
-		cat = slugify(p->cats[0], strlen(p->cats[0]));
-	p->url = permalink_expand(cfg->permalink, &tm, p->slug, cat);
-	free(cat);
 	p->html = markdown_render(text + p->body, len - p->body, cfg->smart, cfg->unsafe_html);
 	rc = 0;
 out:
@@ -144,17 +159,18 @@ build(const struct opts *o)
 	struct diag d = { 0, 0, o->quiet };
 	struct config *cfg = config_new();
 	struct repo *r = NULL;
-	struct theme *t = NULL;
+	struct theme *th = NULL;
 	struct site *s = NULL;
 	struct history *h = NULL;
+	struct history_job *job = NULL;
 	struct arena *a = arena_new();
 	struct repo_file *files = NULL;
 	struct post *posts = NULL;
 	struct output *out = NULL;
 	struct render_stats st;
-	size_t i, nfiles = 0, nposts = 0, drafts = 0;
+	size_t i, n, nfiles = 0, nposts = 0, drafts = 0;
 	char *outdir = NULL;
-	double start = now_seconds();
+	double start = now_seconds(), t = start;
 	int rc = 1;
 
 	/* -C works as git's does: paths are then relative to dir. */
@@ -174,18 +190,21 @@ build(const struct opts *o)
 	tzset();
 	markdown_init();
 
-	theme_load(&t, r, cfg->theme, &d);
+	lap(o, &t, "open repository, site.ini");
+	theme_load(&th, r, cfg->theme, &d);
 	if (repo_list(r, cfg->posts, ".md", &files, &nfiles, &d) < 0)
 		goto out;
 	if (o->ref == NULL && repo_is_head(r))
 		repo_warn_uncommitted(r, cfg->posts, ".md", &d);
-	if ((h = history_walk(r, cfg->posts, &d)) == NULL)
-		goto out;
+	lap(o, &t, "theme, list posts, status");
+	/* History is walked on another thread while the posts are read. */
+	if (!o->no_history)
+		job = history_start(r, cfg->posts, &d);
 	posts = xcalloc(nfiles + 1, sizeof(*posts));
 	for (i = 0; i < nfiles; i++) {
 		struct post *p = &posts[nposts];
 
-		if (load_post(r, &files[i], cfg, h, a, p, &d) < 0) {
+		if (load_post(r, &files[i], cfg, a, p, &d) < 0) {
 			post_clear(p);
 			continue;
 		}
@@ -196,20 +215,37 @@ build(const struct opts *o)
 		}
 		nposts++;
 	}
+	lap(o, &t, "read and render posts");
+	h = job ? history_finish(job, &d) : history_none();
+	job = NULL;
+	lap(o, &t, "wait for history");
+	if (h == NULL)
+		goto out;
+	for (i = 0, n = 0; i < nposts; i++) {
+		if (date_post(&posts[i], h, cfg, &d) < 0) {
+			post_clear(&posts[i]);
+			continue;
+		}
+		posts[n++] = posts[i];
+	}
+	nposts = n;
 	/* The good posts are still checked for clashes with each other. */
 	s = site_new(cfg, posts, nposts, &d);
 	if ((outdir = output_dir(o, r, cfg, &d)) != NULL)
 		output_check(outdir, repo_workdir(r), o->force, &d);
-	if (d.errors > 0 || s == NULL || t == NULL || outdir == NULL)
+	if (d.errors > 0 || s == NULL || th == NULL || outdir == NULL)
 		goto out;
 	if ((out = output_begin(outdir, &d)) == NULL)
 		goto out;
-	if (render_site(s, t, out, &d, &st) < 0) {
+	lap(o, &t, "sort, group, check output");
+	if (render_site(s, th, out, &d, &st) < 0) {
 		output_abort(out);
 		goto out;
 	}
+	lap(o, &t, "render and write pages");
 	if (output_commit(out, &d) < 0)
 		goto out;
+	lap(o, &t, "publish");
 	if (drafts > 0 && !o->quiet)
 		fprintf(stderr, "crier: held back %zu draft%s\n", drafts, drafts == 1 ? "" : "s");
 	if (!o->quiet)
@@ -224,8 +260,10 @@ out:
 	free(outdir);
 	repo_files_free(files, nfiles);
 	site_free(s);
+	if (job != NULL)
+		history_free(history_finish(job, &d));
 	history_free(h);
-	theme_free(t);
+	theme_free(th);
 	arena_free(a);
 	config_free(cfg);
 	repo_free(r);
@@ -242,9 +280,11 @@ main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "no-history", no_argument, NULL, 'H' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { NULL, NULL, NULL, 0, 0 };
+	struct opts o = { NULL, NULL, NULL, 0, 0, 0, 0 };
 	int ch;
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -263,7 +303,7 @@ main(int argc, char **argv)
 	}
 	argc--;
 	argv++;
-	while ((ch = getopt_long(argc, argv, "hqC:o:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hqvC:o:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(usage, stdout);
@@ -285,6 +325,12 @@ main(int argc, char **argv)
 			break;
 		case 'f':
 			o.force = 1;
+			break;
+		case 'H':
+			o.no_history = 1;
+			break;
+		case 'v':
+			o.verbose = 1;
 			break;
 		default:
 			fputs(usage, stderr);

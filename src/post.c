@@ -272,14 +272,14 @@ get_bool(const struct value *fm, const char *key, int dflt, const char *path,
 }
 
 static int
-get_date(const struct value *fm, const char *key, time_t *t, const char *path,
+get_date(const struct value *fm, const char *key, time_t *t, long *off, const char *path,
     struct diag *d, int *bad)
 {
 	const char *s = get_text(fm, key, path, d, bad);
 
 	if (s == NULL)
 		return 0;
-	if (date_parse(s, t) < 0) {
+	if (date_parse_offset(s, t, off) < 0) {
 		diag_error(d, path, value_get(fm, key)->line,
 		    "%s \"%s\" is not a date (expected YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] [+-HHMM] or RFC 3339)",
 		    key, s);
@@ -351,6 +351,7 @@ post_parse(struct post *p, const char *path, const char *text, size_t len,
 	const char *s, *base, *dot;
 	size_t off = 0, yaml_end, after;
 	int line = 1, bad = 0, errors = d->errors;
+	long upd_off;
 	char *slug;
 
 	p->path = xstrdup(path);
@@ -385,12 +386,13 @@ post_parse(struct post *p, const char *path, const char *text, size_t len,
 		bad++;
 	}
 
-	if (get_date(fm, "date", &p->date, path, d, &bad))
+	p->date_off = DATE_LOCAL;
+	if (get_date(fm, "date", &p->date, &p->date_off, path, d, &bad))
 		p->has_date = 1;
 	else if ((v = value_get(fm, "date")) == NULL || v->type == VALUE_NULL)
 		p->has_date = date_from_name(base, &p->date) == 0;
-	if (get_date(fm, "updated", &p->updated, path, d, &bad) ||
-	    get_date(fm, "last_modified_at", &p->updated, path, d, &bad))
+	if (get_date(fm, "updated", &p->updated, &upd_off, path, d, &bad) ||
+	    get_date(fm, "last_modified_at", &p->updated, &upd_off, path, d, &bad))
 		p->has_updated = 1;
 
 	s = get_text(fm, "author", path, d, &bad);

@@ -17,6 +17,7 @@ struct post {
 	char *path;		/* path in the tree, e.g. "posts/x.md" */
 	char *title;		/* from front matter, required */
 	time_t date;		/* published */
+	long date_off;		/* UTC offset the date was written with, or DATE_LOCAL */
 	time_t updated;		/* last changed; == date unless set */
 	int has_date;		/* date came from front matter or file name */
 	int has_updated;	/* updated came from front matter */
