@@ -8,6 +8,7 @@
 #include "feed.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/xmlwriter.h>
 
@@ -54,21 +55,44 @@ writer_close(struct writer *wr, struct buf *out)
 	buf_free(&wr->clean);
 }
 
+/*
+ * The length of a character XML 1.0 forbids at p (a C0 control other than
+ * tab and line ends, U+FFFE or U+FFFF), or 0.  The text is valid UTF-8:
+ * cmark-gfm and libyaml have seen to that.
+ */
+static size_t
+forbidden(const unsigned char *p)
+{
+	if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+		return 1;
+	if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
+		return 3;
+	return 0;
+}
+
 /* s without the characters XML 1.0 forbids; borrowed until the next call. */
 static const xmlChar *
 clean(struct writer *wr, const char *s)
 {
-	const unsigned char *p;
+	const unsigned char *p, *start;
+	size_t n;
 
 	for (p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+		if (forbidden(p))
 			break;
 	if (*p == '\0')
 		return BAD_CAST s;
 	buf_reset(&wr->clean);
-	for (p = (const unsigned char *)s; *p; p++)
-		if (*p >= 0x20 || *p == '\t' || *p == '\n' || *p == '\r')
-			buf_putc(&wr->clean, (char)*p);
+	for (start = p = (const unsigned char *)s; *p; ) {
+		if ((n = forbidden(p)) == 0) {
+			p++;
+			continue;
+		}
+		buf_put(&wr->clean, (const char *)start, (size_t)(p - start));
+		p += n;
+		start = p;
+	}
+	buf_put(&wr->clean, (const char *)start, (size_t)(p - start));
 	return BAD_CAST buf_str(&wr->clean);
 }
 
@@ -287,41 +311,78 @@ resolve(struct buf *b, const char *url, size_t n, const char *site, const char *
 	}
 }
 
+/* 1 if the attribute name of n bytes at p is href or src. */
+static int
+url_attr(const char *p, size_t n)
+{
+	return (n == 4 && strncasecmp(p, "href", 4) == 0) || (n == 3 && strncasecmp(p, "src", 3) == 0);
+}
+
+/*
+ * Copies the tag at p (just after its '<') to b with its href and src
+ * values resolved; returns the first byte after the tag.  Text between
+ * tags is never touched: there, '<' is always written "&lt;", so a code
+ * sample that shows a link is left as it is.
+ */
+static const char *
+copy_tag(struct buf *b, const char *p, const char *site, const char *page)
+{
+	const char *name, *v;
+	size_t n;
+	char q;
+
+	while (*p && *p != '>') {
+		if (!(*p == '_' || *p == '-' || *p == ':' || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))) {
+			buf_putc(b, *p++);
+			continue;
+		}
+		name = p;
+		while (*p == '_' || *p == '-' || *p == ':' || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+			p++;
+		n = (size_t)(p - name);
+		buf_put(b, name, n);
+		if (*p != '=')
+			continue;
+		buf_putc(b, *p++);
+		q = *p;
+		if (q != '"' && q != '\'') {
+			/* An unquoted value ends at white space or '>'. */
+			v = p;
+			while (*p && *p != ' ' && *p != '>' && *p != '\t' && *p != '\n')
+				p++;
+		} else {
+			buf_putc(b, *p++);
+			v = p;
+			while (*p && *p != q)
+				p++;
+		}
+		if (url_attr(name, n))
+			resolve(b, v, (size_t)(p - v), site, page);
+		else
+			buf_put(b, v, (size_t)(p - v));
+		if ((q == '"' || q == '\'') && *p == q)
+			buf_putc(b, *p++);
+	}
+	return p;
+}
+
 char *
 feed_absolute(const char *html, const char *site, const char *page)
 {
-	static const char *const attrs[] = { " href=", " src=" };
 	struct buf b = BUF_INIT;
-	const char *p = html, *best, *at, *v, *close;
-	size_t i, alen = 0;
-	char q;
+	const char *p = html, *lt;
 
 	if (*site == '\0')
 		return xstrdup(html);
-	for (;;) {
-		best = NULL;
-		for (i = 0; i < NELEM(attrs); i++) {
-			at = strstr(p, attrs[i]);
-			if (at != NULL && (best == NULL || at < best)) {
-				best = at;
-				alen = strlen(attrs[i]);
-			}
-		}
-		if (best == NULL)
-			break;
-		v = best + alen;
-		q = *v;
-		if (q != '"' && q != '\'') {
-			buf_put(&b, p, (size_t)(v - p));
-			p = v;
+	while ((lt = strchr(p, '<')) != NULL) {
+		buf_put(&b, p, (size_t)(lt + 1 - p));
+		p = lt + 1;
+		/* Comments and declarations are copied as they are. */
+		if (*p == '!' || *p == '?' || *p == '/')
 			continue;
-		}
-		close = strchr(v + 1, q);
-		if (close == NULL)
-			break;
-		buf_put(&b, p, (size_t)(v + 1 - p));
-		resolve(&b, v + 1, (size_t)(close - v - 1), site, page);
-		p = close;
+		p = copy_tag(&b, p, site, page);
 	}
 	buf_puts(&b, p);
 	return buf_detach(&b);

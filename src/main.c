@@ -96,7 +96,9 @@ date_post(struct post *p, const struct history *h, const struct config *cfg, str
 	const struct history_entry *e = history_find(h, p->path + strlen(dir) + 1);
 
 	if (!p->has_date && e != NULL) {
+		/* Its URL and id take the day in UTC, which no setting moves. */
 		p->date = e->added;
+		p->date_off = 0;
 		p->has_date = 1;
 	}
 	if (!p->has_date) {

@@ -356,7 +356,7 @@ write_manifest(struct output *o)
 		lines = xrealloc(lines, (n + 1) * sizeof(*lines));
 		lines[n++] = s;
 	}
-	qsort(lines, n, sizeof(*lines), cmp_line);
+	xqsort(lines, n, sizeof(*lines), cmp_line);
 	for (i = 0; i < n; i++)
 		buf_printf(&b, "%s\n", lines[i]);
 	free(lines);

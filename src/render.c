@@ -300,13 +300,16 @@ entry(struct ctx *c, size_t i)
 	const struct post *p = &c->s->posts[i];
 	const struct value *id = value_get(p->meta, "id");
 	char day[16];
+	struct tm tm;
 	char *html;
 
 	if (e->link != NULL)
 		return e;
 	e->title = p->title;
 	e->link = abs_url(c, p->url);
-	date_format(p->date, "%Y-%m-%d", day, sizeof(day));
+	/* The day as written, as in the URL: a new site zone does not move it. */
+	date_broken_down(p->date, p->date_off, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 	if (id != NULL && id->type == VALUE_STR && id->len > 0)
 		e->id = id->s;
 	else

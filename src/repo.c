@@ -237,7 +237,7 @@ repo_list(struct repo *r, const char *dir, const char *suffix,
 		repo_files_free(l.files, l.n);
 		return -1;
 	}
-	qsort(l.files, l.n, sizeof(*l.files), cmp_file);
+	xqsort(l.files, l.n, sizeof(*l.files), cmp_file);
 	*files = l.files;
 	*n = l.n;
 	return 0;

@@ -43,7 +43,7 @@ check_urls(struct site *s, struct diag *d)
 
 	for (i = 0; i < s->nposts; i++)
 		by[i] = &s->posts[i];
-	qsort(by, s->nposts, sizeof(*by), cmp_url);
+	xqsort(by, s->nposts, sizeof(*by), cmp_url);
 	for (i = 1; i < s->nposts; i++)
 		if (strcmp(by[i - 1]->url, by[i]->url) == 0)
 			diag_error(d, by[i]->path, 0, "has the same URL %s as %s; give one of them another slug or date",
@@ -96,7 +96,7 @@ site_new(const struct config *cfg, struct post *posts, size_t n, struct diag *d)
 	s->cfg = cfg;
 	s->posts = posts;
 	s->nposts = n;
-	qsort(s->posts, n, sizeof(*s->posts), cmp_post);
+	xqsort(s->posts, n, sizeof(*s->posts), cmp_post);
 	check_urls(s, d);
 	/* Posts are walked newest first, so each category's list is too. */
 	for (i = 0; i < n; i++)
@@ -107,7 +107,7 @@ site_new(const struct config *cfg, struct post *posts, size_t n, struct diag *d)
 			c->posts[c->nposts++] = &posts[i];
 		}
 	/* Category pointers into s->cats are not kept, so sorting is safe. */
-	qsort(s->cats, s->ncats, sizeof(*s->cats), cmp_cat);
+	xqsort(s->cats, s->ncats, sizeof(*s->cats), cmp_cat);
 	if (d->errors > errors) {
 		site_free(s);
 		return NULL;

@@ -233,7 +233,7 @@ theme_load(struct theme **out, struct repo *r, const char *name, struct diag *d)
 			diag_error(d, t->where, 0, "missing template %s%s", required[i], EXT);
 	if (d->errors > errors)
 		goto out;
-	qsort(t->statics, t->nstatic, sizeof(*t->statics), cmp_static);
+	xqsort(t->statics, t->nstatic, sizeof(*t->statics), cmp_static);
 	*out = t;
 	rc = 0;
 out:

@@ -30,6 +30,9 @@ char *xasprintf(const char *fmt, ...) CRIER_PRINTF(1, 2);
 /* Prints "crier: message" to stderr and exits with status 1. */
 CRIER_NORETURN void die(const char *fmt, ...) CRIER_PRINTF(1, 2);
 
+/* qsort, for which an empty array may be NULL (qsort's may not). */
+void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 /* 1 if s starts with prefix. */
 int str_prefix(const char *s, const char *prefix);
 /* 1 if s ends with suffix. */
