@@ -180,7 +180,7 @@ build(const struct opts *o)
 		diag_error(&d, o->dir, 0, "cannot change to this folder: %s", strerror(errno));
 		goto out;
 	}
-	if (repo_open(&r, ".", o->ref ? o->ref : "HEAD", &d) < 0)
+	if (repo_open(&r, ".", o->dir ? o->dir : ".", o->ref ? o->ref : "HEAD", &d) < 0)
 		goto out;
 	/* Errors in site.ini do not stop the build: the posts are checked too. */
 	load_config(r, cfg, &d);
@@ -305,7 +305,8 @@ main(int argc, char **argv)
 	}
 	argc--;
 	argv++;
-	while ((ch = getopt_long(argc, argv, "hqvC:o:", longopts, NULL)) != -1) {
+	opterr = 0;	/* its messages would start "build:"; ours say "crier:" */
+	while ((ch = getopt_long(argc, argv, ":hqvC:o:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(usage, stdout);
@@ -334,7 +335,15 @@ main(int argc, char **argv)
 		case 'v':
 			o.verbose = 1;
 			break;
+		case ':':
+			fprintf(stderr, "crier: %s needs a value\n", argv[optind - 1]);
+			fputs(usage, stderr);
+			return 2;
 		default:
+			if (optopt != 0)
+				fprintf(stderr, "crier: unknown option -%c\n", optopt);
+			else
+				fprintf(stderr, "crier: unknown option %s\n", argv[optind - 1]);
 			fputs(usage, stderr);
 			return 2;
 		}

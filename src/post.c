@@ -310,7 +310,8 @@ add_cat(struct post *p, const char *s, size_t n)
 }
 
 static void
-get_cats(struct post *p, const struct value *fm, const char *key, struct diag *d, int *bad)
+get_cats(struct post *p, const struct value *fm, const char *key, int split, struct diag *d,
+    int *bad)
 {
 	const struct value *v = value_get(fm, key);
 	const char *s, *e;
@@ -318,6 +319,10 @@ get_cats(struct post *p, const struct value *fm, const char *key, struct diag *d
 
 	if (v == NULL || v->type == VALUE_NULL)
 		return;
+	if (v->type == VALUE_STR && !split) {
+		add_cat(p, v->s, v->len);
+		return;
+	}
 	if (v->type == VALUE_STR) {
 		/* A string is split on white space, as Jekyll does. */
 		for (s = v->s; *s; s = e) {
@@ -401,8 +406,9 @@ post_parse(struct post *p, const char *path, const char *text, size_t len,
 	p->summary = s ? xstrdup(s) : NULL;
 	p->draft = get_bool(fm, "draft", 0, path, d, &bad) ||
 	    !get_bool(fm, "published", 1, path, d, &bad);
-	get_cats(p, fm, "categories", d, &bad);
-	get_cats(p, fm, "category", d, &bad);
+	/* Jekyll splits "categories: a b" but keeps "category: Offsite Backups" whole. */
+	get_cats(p, fm, "categories", 1, d, &bad);
+	get_cats(p, fm, "category", 0, d, &bad);
 
 	s = get_text(fm, "slug", path, d, &bad);
 	if (s != NULL) {

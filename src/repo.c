@@ -29,7 +29,7 @@ git_msg(void)
 }
 
 int
-repo_open(struct repo **out, const char *dir, const char *ref, struct diag *d)
+repo_open(struct repo **out, const char *dir, const char *name, const char *ref, struct diag *d)
 {
 	struct repo *r = xcalloc(1, sizeof(*r));
 	git_object *obj = NULL;
@@ -37,7 +37,7 @@ repo_open(struct repo **out, const char *dir, const char *ref, struct diag *d)
 	*out = NULL;
 	git_libgit2_init();
 	if (git_repository_open_ext(&r->git, dir, 0, NULL) < 0) {
-		diag_error(d, dir, 0, "not a git repository (or any parent up to /): %s", git_msg());
+		diag_error(d, name, 0, "not in a git repository (nor is any folder above it)");
 		goto fail;
 	}
 	if (git_revparse_single(&obj, r->git, ref) < 0) {

@@ -19,10 +19,11 @@ struct repo_file {
 
 /*
  * Opens the repository at or around dir (a work tree or a bare
- * repository) and resolves ref to a commit.  Returns 0, or -1 after
- * reporting to d.
+ * repository), called name in errors, and resolves ref to a commit.
+ * Returns 0, or -1 after reporting to d.
  */
-int repo_open(struct repo **out, const char *dir, const char *ref, struct diag *d);
+int repo_open(struct repo **out, const char *dir, const char *name, const char *ref,
+    struct diag *d);
 void repo_free(struct repo *r);
 
 /* The work tree with a trailing '/', or NULL for a bare repository. */

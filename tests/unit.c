@@ -204,7 +204,7 @@ test_config(void)
 
 	c = parse_ini("[site]\ntitle = Alerts ; a comment\nurl = https://example.com/blog\n"
 	    "timezone = America/New_York\nbanner = hello\n[build]\nper_page = 3\n"
-	    "[markdown]\nsmart = false\nunsafe_html = true\n", &rc, &err);
+	    "smart = false\nunsafe_html = true\n", &rc, &err);
 	OK(rc == 0, "a good site.ini parses");
 	STR_EQ(c->title, "Alerts", "inline comments are stripped");
 	STR_EQ(c->url, "https://example.com/blog/", "the url gains its trailing slash");
@@ -222,7 +222,7 @@ test_config(void)
 	    "site.ini:4: error: per_page: \"many\" is not a whole number from 1 to 100000\n"
 	    "site.ini:5: error: permalink: must hold :slug (or :title) so that posts get URLs of their own\n"
 	    "site.ini:7: error: timezone: \"Mars/Olympus\" is not a known time zone (e.g. America/New_York)\n"
-	    "site.ini:9: error: unknown section [nope] (known: site, build, format, markdown)\n",
+	    "site.ini:9: error: unknown section [nope] (known: site, build, format)\n",
 	    "every bad line is reported with its number");
 	config_free(c);
 	free(err);
