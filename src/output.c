@@ -176,10 +176,29 @@ is_empty_dir(const char *dir)
 	return empty;
 }
 
+/* 1 if path is wd/a or wd/b or inside one of them. */
+static int
+inside(const char *path, const char *wd, const char *a, const char *b)
+{
+	const char *names[2] = { a, b };
+	size_t i, n = strlen(wd);
+
+	if (strncmp(path, wd, n) != 0 || path[n] != '/')
+		return 0;
+	path += n + 1;
+	for (i = 0; i < 2; i++) {
+		n = strlen(names[i]);
+		if (!strncmp(path, names[i], n) && (path[n] == '\0' || path[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
 int
-output_check(const char *dir, const char *workdir, int force, struct diag *d)
+output_check(const char *dir, const char *workdir, const char *gitdir, int force, struct diag *d)
 {
 	char *out = canonical(dir), *wd = workdir ? canonical(workdir) : NULL;
+	char *gd = gitdir ? canonical(gitdir) : NULL;
 	struct stat st;
 	size_t n;
 	int rc = -1;
@@ -189,10 +208,21 @@ output_check(const char *dir, const char *workdir, int force, struct diag *d)
 		goto done;
 	}
 	n = strlen(out);
-	if (wd != NULL && (!strcmp(out, wd) || !strcmp(out, "/") ||
-	    (!strncmp(wd, out, n) && wd[n] == '/'))) {
+	if (!strcmp(out, "/") || (wd != NULL && (!strcmp(out, wd) ||
+	    (!strncmp(wd, out, n) && wd[n] == '/')))) {
 		diag_error(d, dir, 0, "refusing to use the repository's work tree, or a folder "
 		    "holding it, as the output folder");
+		goto done;
+	}
+	if (gd != NULL && (!strcmp(out, gd) || (!strncmp(out, gd, strlen(gd)) && out[strlen(gd)] == '/') ||
+	    (!strncmp(gd, out, n) && gd[n] == '/'))) {
+		diag_error(d, dir, 0, "refusing to use the git repository, or a folder in or "
+		    "around it, as the output folder");
+		goto done;
+	}
+	if (wd != NULL && inside(out, wd, "posts", "themes")) {
+		diag_error(d, dir, 0, "refusing to use the posts or themes folder, or a folder in "
+		    "one, as the output folder");
 		goto done;
 	}
 	if (lstat(out, &st) < 0) {
@@ -203,9 +233,10 @@ output_check(const char *dir, const char *workdir, int force, struct diag *d)
 		diag_error(d, dir, 0, "the output folder is not a folder");
 		goto done;
 	}
-	if (has(out, ".git") || has(out, "posts") || has(out, "site.ini")) {
+	if (has(out, ".git") || has(out, "posts") || has(out, "site.ini") ||
+	    (has(out, "HEAD") && has(out, "objects") && has(out, "refs"))) {
 		diag_error(d, dir, 0, "refusing to replace a folder that holds .git, posts/ or "
-		    "site.ini: it looks like a site's sources, not its output");
+		    "site.ini, or is a git repository: it looks like sources, not output");
 		goto done;
 	}
 	if (!force && !has(out, OUTPUT_MANIFEST) && !is_empty_dir(out)) {
@@ -217,6 +248,7 @@ output_check(const char *dir, const char *workdir, int force, struct diag *d)
 done:
 	free(out);
 	free(wd);
+	free(gd);
 	return rc;
 }
 
@@ -279,7 +311,7 @@ make_parents(struct output *o, const char *path)
 }
 
 int
-output_write(struct output *o, const char *rel, const char *data, size_t len)
+output_write(struct output *o, const char *rel, const char *data, size_t len, const char *what)
 {
 	char *path;
 	ssize_t w;
@@ -295,7 +327,10 @@ output_write(struct output *o, const char *rel, const char *data, size_t len)
 		goto out;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0666);
 	if (fd < 0) {
-		if (errno != EEXIST)
+		if (errno == EEXIST)
+			diag_error(o->d, what, 0, "%s is written twice: two pages, feeds or static "
+			    "files of the theme want the same path", rel);
+		else
 			diag_error(o->d, path, 0, "cannot write: %s", strerror(errno));
 		goto out;
 	}
@@ -360,7 +395,7 @@ write_manifest(struct output *o)
 	for (i = 0; i < n; i++)
 		buf_printf(&b, "%s\n", lines[i]);
 	free(lines);
-	rc = output_write(o, OUTPUT_MANIFEST, buf_str(&b), b.len);
+	rc = output_write(o, OUTPUT_MANIFEST, buf_str(&b), b.len, "crier's manifest");
 	buf_free(&b);
 	return rc;
 }

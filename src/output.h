@@ -19,9 +19,12 @@ struct output;
  * Refuses an output folder that would lose the author's files: the work
  * tree or a folder holding it, one that holds posts/, site.ini or .git,
  * or (unless force) one that holds files without crier's manifest.
- * workdir may be NULL.  Returns 0, or -1 after reporting to d.
+ * the git repository, or a folder in or around it, or the posts or themes
+ * folder are refused even with force.  workdir may be NULL.  Returns 0,
+ * or -1 after reporting to d.
  */
-int output_check(const char *dir, const char *workdir, int force, struct diag *d);
+int output_check(const char *dir, const char *workdir, const char *gitdir, int force,
+    struct diag *d);
 
 /*
  * Starts a build of the output folder dir: makes a staging folder beside
@@ -33,10 +36,11 @@ struct output *output_begin(const char *dir, struct diag *d);
  * Writes len bytes to the file rel (a relative path of [a-z0-9./_-]
  * segments, no "." or ".." segment) below the staging folder, making
  * folders as needed.  A file is written once: a second write of rel is
- * refused.  Returns 0, or -1 after reporting to d (errno is EEXIST for a
- * second write).
+ * refused, and reported as what's (a post's path, "the home page", ...).
+ * Returns 0, or -1 after reporting to d.
  */
-int output_write(struct output *o, const char *rel, const char *data, size_t len);
+int output_write(struct output *o, const char *rel, const char *data, size_t len,
+    const char *what);
 
 /*
  * Writes the manifest and replaces the output with the staging folder.

@@ -192,12 +192,8 @@ emit(struct ctx *c, const char *tmpl, const struct value *root, const char *path
 		diag_error(c->d, c->t->where, 0, "missing template %s.mustache", tmpl);
 		return -1;
 	}
-	if (output_write(c->o, file, buf_str(&c->page), c->page.len) < 0) {
-		if (errno == EEXIST)
-			diag_error(c->d, what, 0, "its page %s is already taken by another page "
-			    "or a static file of the theme", path);
+	if (output_write(c->o, file, buf_str(&c->page), c->page.len, what) < 0)
 		return -1;
-	}
 	c->st->pages++;
 	c->st->files++;
 	return 0;
@@ -354,12 +350,14 @@ feeds(struct ctx *c, const char *title, const char *path, struct post *const *li
 	f.self = abs_url(c, arena_printf(c->a, "%satom.xml", path));
 	buf_reset(&c->page);
 	feed_atom(&f, &c->page);
-	if (output_write(c->o, arena_printf(c->a, "%satom.xml", path + 1), buf_str(&c->page), c->page.len) < 0)
+	if (output_write(c->o, arena_printf(c->a, "%satom.xml", path + 1), buf_str(&c->page),
+	    c->page.len, "a feed") < 0)
 		rc = -1;
 	f.self = abs_url(c, arena_printf(c->a, "%srss.xml", path));
 	buf_reset(&c->page);
 	feed_rss(&f, &c->page);
-	if (rc == 0 && output_write(c->o, arena_printf(c->a, "%srss.xml", path + 1), buf_str(&c->page), c->page.len) < 0)
+	if (rc == 0 && output_write(c->o, arena_printf(c->a, "%srss.xml", path + 1),
+	    buf_str(&c->page), c->page.len, "a feed") < 0)
 		rc = -1;
 	if (rc == 0)
 		c->st->files += 2;
@@ -396,7 +394,8 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 	c.entries = xcalloc(s->nposts + 1, sizeof(*c.entries));
 
 	for (i = 0; i < t->nstatic; i++) {
-		if (output_write(o, t->statics[i].path, t->statics[i].data, t->statics[i].len) < 0)
+		if (output_write(o, t->statics[i].path, t->statics[i].data, t->statics[i].len,
+		    t->where) < 0)
 			goto out;
 		st->files++;
 	}

@@ -84,6 +84,12 @@ repo_workdir(const struct repo *r)
 }
 
 const char *
+repo_gitdir(const struct repo *r)
+{
+	return git_repository_path(r->git);
+}
+
+const char *
 repo_commit_hex(const struct repo *r)
 {
 	return r->hex;

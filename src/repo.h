@@ -28,6 +28,8 @@ void repo_free(struct repo *r);
 
 /* The work tree with a trailing '/', or NULL for a bare repository. */
 const char *repo_workdir(const struct repo *r);
+/* The repository's git folder (".git/" or the bare repository). */
+const char *repo_gitdir(const struct repo *r);
 /* The commit's id in hex. */
 const char *repo_commit_hex(const struct repo *r);
 /* 1 if the built commit is the one HEAD points to. */

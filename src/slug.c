@@ -141,6 +141,10 @@ token_at(const char *p)
 		if (str_prefix(p, tokens[i]) &&
 		    (best == NULL || strlen(tokens[i]) > strlen(best)))
 			best = tokens[i];
+	/* ":years" is no ":year" followed by "s". */
+	if (best != NULL && ((p[strlen(best)] >= 'a' && p[strlen(best)] <= 'z') ||
+	    p[strlen(best)] == '_'))
+		return NULL;
 	return best;
 }
 

@@ -1,0 +1,304 @@
+/*
+ * build: one build, top to bottom: open the commit, read site.ini, the
+ * theme and the posts, check them all, then render and publish.  Nothing
+ * is written unless every check passed.
+ */
+#include "build.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "config.h"
+#include "date.h"
+#include "diag.h"
+#include "history.h"
+#include "markdown.h"
+#include "output.h"
+#include "post.h"
+#include "render.h"
+#include "repo.h"
+#include "site.h"
+#include "slug.h"
+#include "theme.h"
+
+#define MAX_POST_SIZE (10 * 1024 * 1024)
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* With -v, says how long the step just done took. */
+static void
+lap(const struct build_opts *o, double *t, const char *what)
+{
+	double now = now_seconds();
+
+	if (o->verbose)
+		fprintf(stderr, "crier: %-28s %7.3f s\n", what, now - *t);
+	*t = now;
+}
+
+static int
+load_config(struct repo *r, struct config *cfg, struct diag *d)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	rc = repo_read(r, "site.ini", &text, &len, d);
+	if (rc <= 0)
+		return rc;
+	rc = config_parse(cfg, "site.ini", text, len, d);
+	free(text);
+	return rc;
+}
+
+/*
+ * Dates the post and gives it its URL.  Front matter and file name come
+ * first, then git history: the commit that added the post gives a missing
+ * date, and a later commit that changed it gives the updated date.
+ */
+static int
+date_post(struct post *p, const struct history *h, const struct config *cfg, struct diag *d)
+{
+	const char *dir = cfg->posts;
+	char *cat = NULL;
+	struct tm tm;
+
+	const struct history_entry *e = history_find(h, p->path + strlen(dir) + 1);
+
+	if (!p->has_date && e != NULL) {
+		/* Its URL and id take the day in UTC, which no setting moves. */
+		p->date = e->added;
+		p->date_off = 0;
+		p->has_date = 1;
+	}
+	if (!p->has_date) {
+		diag_error(d, p->path, 1, "no date: add \"date: YYYY-MM-DD\" to the front matter "
+		    "or name the file YYYY-MM-DD-%s.md", p->slug);
+		return -1;
+	}
+	if (!p->has_updated)
+		p->updated = e != NULL && e->edited && e->changed > p->date ? e->changed : p->date;
+	/* URLs use the day the author wrote, whatever the site's zone. */
+	date_broken_down(p->date, p->date_off, &tm);
+	if (p->ncats > 0)
+		cat = slugify(p->cats[0], strlen(p->cats[0]));
+	p->url = permalink_expand(cfg->permalink, &tm, p->slug, cat);
+	free(cat);
+	return 0;
+}
+
+/* Reads, checks and renders one post into p; -1 after reporting. */
+static int
+load_post(struct repo *r, const struct repo_file *f, const struct config *cfg,
+    struct arena *a, struct post *p, struct diag *d)
+{
+	char *text;
+	size_t len;
+	int rc = -1;
+
+	if (repo_read_file(r, f, &text, &len, d) < 0)
+		return -1;
+	if (len > MAX_POST_SIZE) {
+		diag_error(d, f->path, 0, "the post is larger than 10 MiB");
+		goto out;
+	}
+	if (post_parse(p, f->path, text, len, cfg, a, d) < 0)
+		goto out;
+	p->html = markdown_render(text + p->body, len - p->body, cfg->smart, cfg->unsafe_html);
+	rc = 0;
+out:
+	free(text);
+	return rc;
+}
+
+static char *
+output_dir(const struct build_opts *o, struct repo *r, const struct config *cfg, struct diag *d)
+{
+	const char *wd = repo_workdir(r);
+
+	if (o->out != NULL)
+		return xstrdup(o->out);
+	if (wd == NULL) {
+		diag_error(d, NULL, 0, "the repository is bare: name the output folder with -o DIR");
+		return NULL;
+	}
+	return xasprintf("%s%s", wd, cfg->output);
+}
+
+/*
+ * The build's "now", which decides what is scheduled for later: --now,
+ * else SOURCE_DATE_EPOCH (so that a CI build can be redone exactly), else
+ * the clock.
+ */
+static int
+build_now(const struct build_opts *o, time_t *now, struct diag *d)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (o->now != NULL) {
+		if (date_parse(o->now, now) < 0) {
+			diag_error(d, NULL, 0, "--now \"%s\" is not a date (YYYY-MM-DD[ HH:MM[:SS] [+-HHMM]] or RFC 3339)",
+			    o->now);
+			return -1;
+		}
+		return 0;
+	}
+	if (sde != NULL && *sde != '\0') {
+		v = strtoll(sde, &end, 10);
+		if (*end != '\0' || v < 0) {
+			diag_error(d, NULL, 0, "SOURCE_DATE_EPOCH \"%s\" is not a number of seconds", sde);
+			return -1;
+		}
+		*now = (time_t)v;
+		return 0;
+	}
+	*now = time(NULL);
+	return 0;
+}
+
+static const char *
+now_text(time_t now, char *buf, size_t n)
+{
+	date_rfc3339(now, buf, n);
+	return buf;
+}
+
+int
+build_run(const struct build_opts *o)
+{
+	struct diag d = { 0, 0, o->quiet };
+	struct config *cfg = config_new();
+	struct repo *r = NULL;
+	struct theme *th = NULL;
+	struct site *s = NULL;
+	struct history *h = NULL;
+	struct history_job *job = NULL;
+	struct arena *a = arena_new();
+	struct repo_file *files = NULL;
+	struct post *posts = NULL;
+	struct output *out = NULL;
+	struct render_stats st;
+	size_t i, n, nfiles = 0, nposts = 0, drafts = 0, future = 0;
+	char nowbuf[64];
+	time_t now = 0;
+	char *outdir = NULL;
+	double start = now_seconds(), t = start;
+	int rc = 1;
+
+	if (repo_open(&r, ".", o->dir ? o->dir : ".", o->ref ? o->ref : "HEAD", &d) < 0)
+		goto out;
+	/* Errors in site.ini do not stop the build: the posts are checked too. */
+	load_config(r, cfg, &d);
+	if (*cfg->url == '\0' && d.errors == 0)
+		diag_warn(&d, "site.ini", 0, "no url in [site]: links in feeds will not be absolute");
+	/* Dates are read and shown in the site's zone. */
+	if (setenv("TZ", cfg->timezone, 1) < 0)
+		die("setenv: out of memory");
+	tzset();
+	markdown_init();
+	if (build_now(o, &now, &d) < 0)
+		goto out;
+
+	lap(o, &t, "open repository, site.ini");
+	theme_load(&th, r, cfg->theme, &d);
+	if (repo_list(r, cfg->posts, ".md", &files, &nfiles, &d) < 0)
+		goto out;
+	if (o->ref == NULL && repo_is_head(r))
+		repo_warn_uncommitted(r, cfg->posts, ".md", &d);
+	lap(o, &t, "theme, list posts, status");
+	/* History is walked on another thread while the posts are read. */
+	if (!o->no_history)
+		job = history_start(r, cfg->posts, &d);
+	posts = xcalloc(nfiles + 1, sizeof(*posts));
+	for (i = 0; i < nfiles; i++) {
+		struct post *p = &posts[nposts];
+
+		if (load_post(r, &files[i], cfg, a, p, &d) < 0) {
+			post_clear(p);
+			continue;
+		}
+		if (p->draft && !o->drafts) {
+			drafts++;
+			post_clear(p);
+			continue;
+		}
+		nposts++;
+	}
+	lap(o, &t, "read and render posts");
+	h = job ? history_finish(job, &d) : history_none();
+	job = NULL;
+	lap(o, &t, "wait for history");
+	if (h == NULL)
+		goto out;
+	for (i = 0, n = 0; i < nposts; i++) {
+		if (date_post(&posts[i], h, cfg, &d) < 0) {
+			post_clear(&posts[i]);
+			continue;
+		}
+		if (posts[i].date > now && !o->future) {
+			future++;
+			post_clear(&posts[i]);
+			continue;
+		}
+		posts[n++] = posts[i];
+	}
+	nposts = n;
+	/* The good posts are still checked for clashes with each other. */
+	s = site_new(cfg, posts, nposts, &d);
+	if ((outdir = output_dir(o, r, cfg, &d)) != NULL)
+		output_check(outdir, repo_workdir(r), repo_gitdir(r), o->force, &d);
+	if (d.errors > 0 || s == NULL || th == NULL || outdir == NULL)
+		goto out;
+	if ((out = output_begin(outdir, &d)) == NULL)
+		goto out;
+	lap(o, &t, "sort, group, check output");
+	if (render_site(s, th, out, &d, &st) < 0) {
+		output_abort(out);
+		goto out;
+	}
+	lap(o, &t, "render and write pages");
+	if (output_commit(out, &d) < 0)
+		goto out;
+	lap(o, &t, "publish");
+	if (drafts > 0 && !o->quiet)
+		fprintf(stderr, "crier: held back %zu draft%s (publish with --drafts)\n", drafts,
+		    drafts == 1 ? "" : "s");
+	if (future > 0 && !o->quiet)
+		fprintf(stderr, "crier: held back %zu post%s dated after %s (publish with --future)\n",
+		    future, future == 1 ? "" : "s", now_text(now, nowbuf, sizeof(nowbuf)));
+	if (!o->quiet)
+		printf("crier: %zu post%s, %zu categor%s, %d page%s written to %s in %.2f s\n",
+		    s->nposts, s->nposts == 1 ? "" : "s", s->ncats, s->ncats == 1 ? "y" : "ies",
+		    st.pages, st.pages == 1 ? "" : "s", outdir, now_seconds() - start);
+	rc = 0;
+out:
+	if (rc != 0 && d.errors > 0)
+		fprintf(stderr, "crier: %d error%s; nothing was written\n", d.errors,
+		    d.errors == 1 ? "" : "s");
+	free(outdir);
+	repo_files_free(files, nfiles);
+	site_free(s);
+	if (job != NULL)
+		history_free(history_finish(job, &d));
+	history_free(h);
+	theme_free(th);
+	arena_free(a);
+	config_free(cfg);
+	repo_free(r);
+	return rc;
+}
+
