@@ -10,7 +10,7 @@ DATADIR ?= $(PREFIX)/share/crier
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
-PKGS = libgit2 libcmark-gfm libxml-2.0 inih yaml-0.1
+PKGS = libgit2 libcmark-gfm libxml-2.0 inih yaml-0.1 libmicrohttpd
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -38,7 +38,7 @@ TESTBINS = $(TESTS_C:tests/%.c=$(B)/tests/%)
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all site deps FORCE check test-bins asan valgrind install uninstall clean lint
+.PHONY: all site deps FORCE fuzz fuzz-bins check test-bins asan valgrind install uninstall clean lint
 
 all: $(CRIER)
 
@@ -93,6 +93,33 @@ valgrind: test-bins
 		CRIER_WRAP="valgrind -q --leak-check=full --error-exitcode=99" \
 		prove --exec '' $(PROVE_FLAGS) tests/*.t
 
+# libFuzzer targets (fuzz/*.c), built with clang and the sanitizers, each
+# run for FUZZ_SECONDS from its seed corpus in fuzz/corpus/NAME/.  What a
+# run finds is written to a scratch folder, never into the repository.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+FUZZ_SRCS = $(wildcard fuzz/*.c)
+FUZZ_BINS = $(FUZZ_SRCS:fuzz/%.c=$(B)/fuzz/%)
+
+$(B)/fuzz/%: fuzz/%.c $(LIBOBJS) $(wildcard src/*.h) | $(B)
+	@mkdir -p $(B)/fuzz
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBOBJS) $(ALL_LIBS)
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz:
+	@$(MAKE) --no-print-directory fuzz-bins B=build-fuzz CC=clang CRIER=build-fuzz/crier \
+		CFLAGS="$(FUZZ_FLAGS)" LDFLAGS="-fsanitize=address,undefined"
+	@set -e; for f in $(FUZZ_SRCS); do \
+		n=$$(basename $$f .c); scratch=$$(mktemp -d); \
+		echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+		build-fuzz/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+			-artifact_prefix=$$scratch/ $$scratch fuzz/corpus/$$n 2>$$scratch/log || \
+			{ tail -50 $$scratch/log; echo "fuzz: $$n found a crash, saved in $$scratch"; exit 1; }; \
+		tail -1 $$scratch/log; rm -rf $$scratch; \
+	done
+
 lint:
 	mandoc -Tlint -W warning crier.1
 
@@ -109,4 +136,4 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
-	rm -rf build build-asan crier output .output.crier-stage .output.crier-old
+	rm -rf build build-asan build-fuzz crier output .output.crier-stage .output.crier-old
