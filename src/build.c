@@ -201,6 +201,12 @@ build_run(const struct build_opts *o)
 
 	if (repo_open(&r, ".", o->dir ? o->dir : ".", o->ref ? o->ref : "HEAD", &d) < 0)
 		goto out;
+	if (o->worktree) {
+		if (repo_use_worktree(r, &d) < 0)
+			goto out;
+		diag_warn(&d, NULL, 0, "building the work tree: uncommitted and untracked files "
+		    "are included, so this is a preview of no commit");
+	}
 	/* Errors in site.ini do not stop the build: the posts are checked too. */
 	load_config(r, cfg, &d);
 	if (*cfg->url == '\0' && d.errors == 0)
@@ -217,7 +223,7 @@ build_run(const struct build_opts *o)
 	theme_load(&th, r, cfg->theme, &d);
 	if (repo_list(r, cfg->posts, ".md", &files, &nfiles, &d) < 0)
 		goto out;
-	if (o->ref == NULL && repo_is_head(r))
+	if (o->ref == NULL && !o->worktree && repo_is_head(r))
 		repo_warn_uncommitted(r, cfg->posts, ".md", &d);
 	lap(o, &t, "theme, list posts, status");
 	/* History is walked on another thread while the posts are read. */
@@ -245,6 +251,13 @@ build_run(const struct build_opts *o)
 	if (h == NULL)
 		goto out;
 	for (i = 0, n = 0; i < nposts; i++) {
+		/* In a preview, a post no commit has added yet is new now. */
+		if (o->worktree && !posts[i].has_date &&
+		    history_find(h, posts[i].path + strlen(cfg->posts) + 1) == NULL) {
+			posts[i].date = now;
+			posts[i].date_off = 0;
+			posts[i].has_date = 1;
+		}
 		if (date_post(&posts[i], h, cfg, &d) < 0) {
 			post_clear(&posts[i]);
 			continue;

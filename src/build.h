@@ -20,7 +20,10 @@ struct build_opts {
 	int drafts;		/* publish drafts too */
 	int future;		/* publish posts dated after now too */
 	const char *now;	/* the build's "now" as a date, or NULL */
+	int worktree;		/* build the work tree, not a commit (a preview) */
 };
+
+#define BUILD_HAS_WORKTREE 1
 
 /*
  * Builds the site of the repository around the current folder.  Returns

@@ -13,8 +13,8 @@
 #include "build.h"
 
 static const char usage[] =
-    "usage: crier build [-qv] [--drafts] [--future] [--now date] [--force] [--no-history]\n"
-    "                   [-C dir] [--ref ref] [-o dir]\n"
+    "usage: crier build [-qv] [--drafts] [--future] [--now date] [--worktree] [--force]\n"
+    "                   [--no-history] [-C dir] [--ref ref] [-o dir]\n"
     "       crier --help | --version\n";
 
 int
@@ -32,6 +32,7 @@ main(int argc, char **argv)
 		{ "drafts", no_argument, NULL, 'D' },
 		{ "future", no_argument, NULL, 'F' },
 		{ "now", required_argument, NULL, 'N' },
+		{ "worktree", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct build_opts o;
@@ -92,6 +93,9 @@ main(int argc, char **argv)
 			break;
 		case 'N':
 			o.now = optarg;
+			break;
+		case 'W':
+			o.worktree = 1;
 			break;
 		case ':':
 			fprintf(stderr, "crier: %s needs a value\n", argv[optind - 1]);

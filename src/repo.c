@@ -5,8 +5,13 @@
  */
 #include "repo.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -18,6 +23,7 @@ struct repo {
 	git_commit *commit;	/* the commit being built */
 	git_tree *tree;		/* its tree */
 	char hex[GIT_OID_HEXSZ + 1];	/* the commit id */
+	int worktree;		/* files come from the work tree, not the tree */
 };
 
 static const char *
@@ -104,6 +110,63 @@ repo_is_head(const struct repo *r)
 	    git_oid_equal(&head, git_commit_id(r->commit));
 }
 
+int
+repo_use_worktree(struct repo *r, struct diag *d)
+{
+	if (git_repository_workdir(r->git) == NULL) {
+		diag_error(d, NULL, 0, "--worktree: the repository is bare, it has no work tree");
+		return -1;
+	}
+	r->worktree = 1;
+	return 0;
+}
+
+/*
+ * Reads the work tree's file at path into a new buffer.  Returns 1, 0 if
+ * there is none, -1 after reporting that it is no regular file or cannot
+ * be read.
+ */
+static int
+read_work(struct repo *r, const char *path, char **data, size_t *len, struct diag *d)
+{
+	char *full = xasprintf("%s%s", git_repository_workdir(r->git), path);
+	struct buf b = BUF_INIT;
+	struct stat st;
+	char chunk[65536];
+	ssize_t n;
+	int fd, rc = -1;
+
+	if (lstat(full, &st) < 0) {
+		rc = errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+		if (rc < 0)
+			diag_error(d, path, 0, "cannot read: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		diag_error(d, path, 0, "not a regular file%s",
+		    S_ISLNK(st.st_mode) ? " (symbolic links are not followed)" : "");
+		goto out;
+	}
+	if ((fd = open(full, O_RDONLY | O_NOFOLLOW)) < 0) {
+		diag_error(d, path, 0, "cannot read: %s", strerror(errno));
+		goto out;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_put(&b, chunk, (size_t)n);
+	close(fd);
+	if (n < 0) {
+		diag_error(d, path, 0, "cannot read: %s", strerror(errno));
+		buf_free(&b);
+		goto out;
+	}
+	*len = b.len;
+	*data = buf_detach(&b);
+	rc = 1;
+out:
+	free(full);
+	return rc;
+}
+
 static int
 read_blob(struct repo *r, const git_oid *id, const char *path, char **data,
     size_t *len, struct diag *d)
@@ -133,6 +196,8 @@ repo_read(struct repo *r, const char *path, char **data, size_t *len, struct dia
 
 	*data = NULL;
 	*len = 0;
+	if (r->worktree)
+		return read_work(r, path, data, len, d);
 	if (git_tree_entry_bypath(&e, r->tree, path) < 0)
 		return 0;
 	mode = git_tree_entry_filemode(e);
@@ -153,6 +218,11 @@ repo_read_file(struct repo *r, const struct repo_file *f, char **data, size_t *l
 {
 	git_oid id;
 
+	if (r->worktree) {
+		if (read_work(r, f->path, data, len, d) <= 0)
+			return -1;
+		return 1;
+	}
 	git_oid_fromraw(&id, f->id);
 	return read_blob(r, &id, f->path, data, len, d);
 }
@@ -204,6 +274,59 @@ walk(struct repo *r, const git_tree *tree, struct buf *path, struct list *l, str
 	return rc;
 }
 
+/* walk() for the work tree: regular files only, ".git" and links skipped. */
+static int
+walk_work(struct repo *r, struct buf *path, struct list *l, struct diag *d)
+{
+	char *full = xasprintf("%s%s", git_repository_workdir(r->git), path->s);
+	size_t plen = path->len;
+	struct dirent *de;
+	struct stat st;
+	DIR *dir;
+	int rc = 0;
+
+	if ((dir = opendir(full)) == NULL) {
+		rc = errno == ENOENT ? 0 : -1;
+		if (rc < 0)
+			diag_error(d, path->s, 0, "cannot read: %s", strerror(errno));
+		free(full);
+		return rc;
+	}
+	while (rc == 0 && (de = readdir(dir)) != NULL) {
+		char *child;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path->len = plen;
+		buf_printf(path, "/%s", de->d_name);
+		child = xasprintf("%s/%s", full, de->d_name);
+		if (lstat(child, &st) < 0) {
+			free(child);
+			continue;
+		}
+		free(child);
+		if (S_ISDIR(st.st_mode)) {
+			rc = walk_work(r, path, l, d);
+			continue;
+		}
+		if (l->suffix && !str_suffix(de->d_name, l->suffix))
+			continue;
+		if (!S_ISREG(st.st_mode)) {
+			diag_warn(d, path->s, 0, "symbolic link not followed; not published");
+			continue;
+		}
+		l->files = xgrow(l->files, &l->cap, l->n + 1, sizeof(*l->files));
+		l->files[l->n].path = xstrndup(path->s, path->len);
+		memset(l->files[l->n].id, 0, sizeof(l->files[l->n].id));
+		l->n++;
+	}
+	closedir(dir);
+	free(full);
+	path->len = plen;
+	path->s[plen] = '\0';
+	return rc;
+}
+
 static int
 cmp_file(const void *a, const void *b)
 {
@@ -222,6 +345,16 @@ repo_list(struct repo *r, const char *dir, const char *suffix,
 
 	*files = NULL;
 	*n = 0;
+	if (r->worktree) {
+		buf_puts(&path, dir);
+		rc = walk_work(r, &path, &l, d);
+		buf_free(&path);
+		if (rc < 0) {
+			repo_files_free(l.files, l.n);
+			return -1;
+		}
+		goto sorted;
+	}
 	if (git_tree_entry_bypath(&e, r->tree, dir) < 0)
 		return 0;
 	if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
@@ -243,6 +376,7 @@ repo_list(struct repo *r, const char *dir, const char *suffix,
 		repo_files_free(l.files, l.n);
 		return -1;
 	}
+sorted:
 	xqsort(l.files, l.n, sizeof(*l.files), cmp_file);
 	*files = l.files;
 	*n = l.n;

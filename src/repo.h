@@ -26,6 +26,13 @@ int repo_open(struct repo **out, const char *dir, const char *name, const char *
     struct diag *d);
 void repo_free(struct repo *r);
 
+/*
+ * From now on, reads files from the work tree instead of the commit's
+ * tree (uncommitted and untracked files included).  Returns 0, or -1
+ * after reporting that the repository is bare.
+ */
+int repo_use_worktree(struct repo *r, struct diag *d);
+
 /* The work tree with a trailing '/', or NULL for a bare repository. */
 const char *repo_workdir(const struct repo *r);
 /* The repository's git folder (".git/" or the bare repository). */
