@@ -22,6 +22,7 @@ struct chunk {
 
 struct arena {
 	struct chunk *head;	/* the chunk allocations come from */
+	size_t used;		/* bytes handed out */
 };
 
 struct arena *
@@ -42,6 +43,12 @@ arena_free(struct arena *a)
 		free(c);
 	}
 	free(a);
+}
+
+size_t
+arena_used(const struct arena *a)
+{
+	return a->used;
 }
 
 void *
@@ -68,6 +75,7 @@ arena_alloc(struct arena *a, size_t n)
 	}
 	p = c->data + c->used;
 	c->used += n;
+	a->used += n;
 	memset(p, 0, n);
 	return p;
 }

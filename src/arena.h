@@ -15,6 +15,8 @@ struct arena;
 struct arena *arena_new(void);
 /* Frees every allocation of the arena; arena_free(NULL) does nothing. */
 void arena_free(struct arena *a);
+/* Bytes handed out so far. */
+size_t arena_used(const struct arena *a);
 /* n bytes aligned for any type, zeroed. */
 void *arena_alloc(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);

@@ -6,6 +6,8 @@
 #include "build.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "config.h"
 #include "date.h"
 #include "diag.h"
@@ -123,6 +126,115 @@ out:
 	return rc;
 }
 
+/* What one thread that reads posts needs, and what it gives back. */
+struct loader {
+	struct repo *r;			/* this thread's handle on the repository */
+	const struct config *cfg;
+	const struct repo_file *files;	/* every post file */
+	size_t nfiles;
+	_Atomic size_t *next;		/* the next file no thread has taken */
+	struct post *posts;		/* the post of each file */
+	int *ok;			/* 1 where the post loaded */
+	char **msgs;			/* each file's diagnostics, or NULL */
+	struct arena *a;		/* this thread's values */
+	int quiet;			/* warnings are not printed */
+	int errors, warnings;		/* what this thread reported */
+	pthread_t thread;
+};
+
+/* Files are handed out in runs, so threads seldom meet at the counter. */
+#define RUN 16
+
+static void *
+load_run(void *arg)
+{
+	struct loader *l = arg;
+	struct buf cap = BUF_INIT;
+	struct diag d;
+	size_t i, start;
+
+	memset(&d, 0, sizeof(d));
+	d.quiet = l->quiet;
+	d.capture = &cap;
+	while ((start = atomic_fetch_add(l->next, RUN)) < l->nfiles) {
+		for (i = start; i < start + RUN && i < l->nfiles; i++) {
+			l->ok[i] = load_post(l->r, &l->files[i], l->cfg, l->a, &l->posts[i], &d) == 0;
+			if (cap.len > 0) {
+				l->msgs[i] = buf_detach(&cap);
+				cap.len = 0;
+			}
+		}
+	}
+	l->errors = d.errors;
+	l->warnings = d.warnings;
+	buf_free(&cap);
+	return NULL;
+}
+
+/*
+ * Reads, checks and renders every post file, on jobs threads, each with
+ * its own repository handle and arena.  Diagnostics are printed in the
+ * order of the files, whichever thread met them.  Returns 0, or -1 if a
+ * thread could not be started.
+ */
+static int
+load_posts(struct repo *r, const struct repo_file *files, size_t nfiles,
+    const struct config *cfg, int jobs, struct post *posts, int *ok,
+    struct arena ***arenas, size_t *narenas, struct diag *d)
+{
+	struct loader *ls;
+	_Atomic size_t next = 0;
+	char **msgs = xcalloc(nfiles + 1, sizeof(*msgs));
+	size_t i, n;
+	int rc = 0;
+
+	/* A thread is worth its own repository handle only for many posts. */
+	n = jobs > 0 ? (size_t)jobs : 1;
+	if (n > nfiles / 64 + 1)
+		n = nfiles / 64 + 1;
+	ls = xcalloc(n, sizeof(*ls));
+	*arenas = xcalloc(n, sizeof(**arenas));
+	*narenas = n;
+	for (i = 0; i < n; i++) {
+		ls[i].r = i == 0 ? r : repo_clone(r, d);
+		ls[i].cfg = cfg;
+		ls[i].files = files;
+		ls[i].nfiles = nfiles;
+		ls[i].next = &next;
+		ls[i].posts = posts;
+		ls[i].ok = ok;
+		ls[i].msgs = msgs;
+		ls[i].a = (*arenas)[i] = arena_new();
+		ls[i].quiet = d->quiet;
+		if (ls[i].r == NULL || (i > 0 && pthread_create(&ls[i].thread, NULL, load_run, &ls[i]) != 0)) {
+			if (ls[i].r == NULL)
+				rc = -1;
+			else {
+				repo_free(ls[i].r);
+				ls[i].r = NULL;
+			}
+		}
+	}
+	load_run(&ls[0]);
+	for (i = 1; i < n; i++)
+		if (ls[i].r != NULL) {
+			pthread_join(ls[i].thread, NULL);
+			repo_free(ls[i].r);
+		}
+	for (i = 0; i < n; i++) {
+		d->errors += ls[i].errors;
+		d->warnings += ls[i].warnings;
+	}
+	for (i = 0; i < nfiles; i++) {
+		if (msgs[i] != NULL)
+			fputs(msgs[i], stderr);
+		free(msgs[i]);
+	}
+	free(msgs);
+	free(ls);
+	return rc;
+}
+
 static char *
 output_dir(const struct build_opts *o, struct repo *r, const struct config *cfg, struct diag *d)
 {
@@ -187,6 +299,11 @@ build_run(const struct build_opts *o)
 	struct site *s = NULL;
 	struct history *h = NULL;
 	struct history_job *job = NULL;
+	struct arena **arenas = NULL;
+	size_t narenas = 0;
+	int *ok = NULL;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int jobs = o->jobs > 0 ? o->jobs : ncpu > 0 && ncpu < 256 ? (int)ncpu : 1;
 	struct arena *a = arena_new();
 	struct repo_file *files = NULL;
 	struct post *posts = NULL;
@@ -230,19 +347,18 @@ build_run(const struct build_opts *o)
 	if (!o->no_history)
 		job = history_start(r, cfg->posts, &d);
 	posts = xcalloc(nfiles + 1, sizeof(*posts));
+	ok = xcalloc(nfiles + 1, sizeof(*ok));
+	if (load_posts(r, files, nfiles, cfg, jobs, posts, ok, &arenas, &narenas, &d) < 0)
+		goto out;
 	for (i = 0; i < nfiles; i++) {
-		struct post *p = &posts[nposts];
+		struct post *p = &posts[i];
 
-		if (load_post(r, &files[i], cfg, a, p, &d) < 0) {
+		if (!ok[i] || (p->draft && !o->drafts)) {
+			drafts += ok[i];
 			post_clear(p);
 			continue;
 		}
-		if (p->draft && !o->drafts) {
-			drafts++;
-			post_clear(p);
-			continue;
-		}
-		nposts++;
+		posts[nposts++] = *p;
 	}
 	lap(o, &t, "read and render posts");
 	h = job ? history_finish(job, &d) : history_none();
@@ -279,7 +395,7 @@ build_run(const struct build_opts *o)
 	if ((out = output_begin(outdir, &d)) == NULL)
 		goto out;
 	lap(o, &t, "sort, group, check output");
-	if (render_site(s, th, out, &d, &st) < 0) {
+	if (render_site(s, th, out, &d, jobs, &st) < 0) {
 		output_abort(out);
 		goto out;
 	}
@@ -310,6 +426,10 @@ out:
 	history_free(h);
 	theme_free(th);
 	arena_free(a);
+	for (i = 0; i < narenas; i++)
+		arena_free(arenas[i]);
+	free(arenas);
+	free(ok);
 	config_free(cfg);
 	repo_free(r);
 	return rc;

@@ -21,6 +21,7 @@ struct build_opts {
 	int future;		/* publish posts dated after now too */
 	const char *now;	/* the build's "now" as a date, or NULL */
 	int worktree;		/* build the work tree, not a commit (a preview) */
+	int jobs;		/* threads to render with; 0: as many as processors */
 };
 
 #define BUILD_HAS_WORKTREE 1

@@ -1,23 +1,47 @@
 /*
  * diag: all of crier's messages about its input go through here, so they
- * share one format that editors and CI logs can jump to.
+ * share one format that editors and CI logs can jump to.  A diag may
+ * capture its messages instead of printing them, so that threads can
+ * report in the order of the files rather than the order of the clock.
  */
 #include "diag.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+#include "buf.h"
 
 static void
-report(const char *kind, const char *path, long line, const char *fmt, va_list ap)
+report(struct diag *d, const char *kind, const char *path, long line, const char *fmt,
+    va_list ap)
 {
+	struct buf b = BUF_INIT;
+	va_list copy;
+	int n;
+
 	if (path != NULL && line > 0)
-		fprintf(stderr, "%s:%ld: %s: ", path, line, kind);
+		buf_printf(&b, "%s:%ld: %s: ", path, line, kind);
 	else if (path != NULL)
-		fprintf(stderr, "%s: %s: ", path, kind);
+		buf_printf(&b, "%s: %s: ", path, kind);
 	else
-		fprintf(stderr, "crier: %s: ", kind);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+		buf_printf(&b, "crier: %s: ", kind);
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n > 0) {
+		char *msg = xmalloc((size_t)n + 1);
+
+		vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		buf_put(&b, msg, (size_t)n);
+		free(msg);
+	}
+	buf_putc(&b, '\n');
+	if (d->capture != NULL)
+		buf_put(d->capture, b.s, b.len);
+	else
+		fputs(b.s, stderr);
+	buf_free(&b);
 }
 
 void
@@ -27,7 +51,7 @@ diag_error(struct diag *d, const char *path, long line, const char *fmt, ...)
 
 	d->errors++;
 	va_start(ap, fmt);
-	report("error", path, line, fmt, ap);
+	report(d, "error", path, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -40,6 +64,21 @@ diag_warn(struct diag *d, const char *path, long line, const char *fmt, ...)
 	if (d->quiet)
 		return;
 	va_start(ap, fmt);
-	report("warning", path, line, fmt, ap);
+	report(d, "warning", path, line, fmt, ap);
 	va_end(ap);
+}
+
+void
+diag_merge(struct diag *to, struct diag *from)
+{
+	to->errors += from->errors;
+	to->warnings += from->warnings;
+	if (from->capture != NULL && from->capture->len > 0) {
+		if (to->capture != NULL)
+			buf_put(to->capture, from->capture->s, from->capture->len);
+		else
+			fputs(from->capture->s, stderr);
+		buf_reset(from->capture);
+	}
+	from->errors = from->warnings = 0;
 }

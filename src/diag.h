@@ -7,10 +7,13 @@
 
 #include "util.h"
 
+struct buf;
+
 struct diag {
-	int errors;	/* errors reported so far */
-	int warnings;	/* warnings reported so far */
-	int quiet;	/* nonzero: warnings are counted but not printed */
+	int errors;		/* errors reported so far */
+	int warnings;		/* warnings reported so far */
+	int quiet;		/* nonzero: warnings are counted but not printed */
+	struct buf *capture;	/* if set, messages go here instead of stderr */
 };
 
 /* path may be NULL (no location); line 0 leaves the line out. */
@@ -18,5 +21,11 @@ void diag_error(struct diag *d, const char *path, long line, const char *fmt, ..
     CRIER_PRINTF(4, 5);
 void diag_warn(struct diag *d, const char *path, long line, const char *fmt, ...)
     CRIER_PRINTF(4, 5);
+
+/*
+ * Adds from's counts to to's and hands on what from captured (to to's
+ * capture, or stderr); from is then empty.
+ */
+void diag_merge(struct diag *to, struct diag *from);
 
 #endif

@@ -1,9 +1,17 @@
 /*
  * markdown: a thin layer over cmark-gfm, so that the options crier uses
  * are chosen in one place.
+ *
+ * cmark-gfm 0.29 keeps the inline parser's table of special characters
+ * in a global, which each parse adds its extensions' characters to and
+ * removes them from when it finishes (cmark-gfm PR #176, never merged):
+ * two threads finishing at once make each other miss "~~" and autolinks.
+ * So the inline phase, cmark_parser_finish, runs under a lock; block
+ * parsing and HTML rendering, the larger part, still run in parallel.
  */
 #include "markdown.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +19,8 @@
 #include <cmark-gfm-core-extensions.h>
 
 #include "util.h"
+
+static pthread_mutex_t inline_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const char *const extensions[] = {
 	"table", "strikethrough", "autolink", "tasklist", "tagfilter",
@@ -46,7 +56,9 @@ markdown_render(const char *text, size_t len, int smart, int unsafe)
 		cmark_parser_attach_syntax_extension(parser, ext);
 	}
 	cmark_parser_feed(parser, text, len);
+	pthread_mutex_lock(&inline_lock);
 	doc = cmark_parser_finish(parser);
+	pthread_mutex_unlock(&inline_lock);
 	html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(parser));
 	if (html == NULL)
 		die("out of memory");

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,12 +23,18 @@
 #include "buf.h"
 #include "util.h"
 
+struct output_writer {
+	struct output *o;	/* what it writes into */
+	char *last;		/* the last folder made, to skip mkdir calls */
+	struct diag *d;		/* where errors go */
+	struct buf manifest;	/* every file it wrote, one a line */
+};
+
 struct output {
 	char *dir;		/* the published output */
 	char *stage;		/* the folder being written */
-	char *last;		/* the last folder made, to skip mkdir calls */
-	struct diag *d;		/* where errors go */
-	struct buf manifest;	/* every file written, one a line */
+	struct output_writer w;	/* the writer of output_write */
+	pthread_mutex_t lock;	/* guards w.manifest when writers close */
 };
 
 int
@@ -91,12 +98,31 @@ beside(const char *dir, const char *what)
 	    (int)(n - (size_t)(slash - dir) - 1), slash + 1, what);
 }
 
-/* Makes dir and its parents; 0 or -1 with errno. */
+/*
+ * Makes dir and its parents; 0 or -1 with errno.  The folder itself is
+ * tried first: its parent mostly exists already, and a page costs one
+ * mkdir instead of one per level.
+ */
 static int
 mkdirs(char *dir)
 {
 	char *s;
 
+	if (mkdir(dir, 0777) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	if ((s = strrchr(dir, '/')) != NULL && s != dir) {
+		*s = '\0';
+		if (mkdirs(dir) < 0) {
+			*s = '/';
+			return -1;
+		}
+		*s = '/';
+		if (mkdir(dir, 0777) == 0 || errno == EEXIST)
+			return 0;
+		return -1;
+	}
 	for (s = dir + 1; *s; s++) {
 		if (*s != '/')
 			continue;
@@ -260,7 +286,9 @@ output_begin(const char *dir, struct diag *d)
 
 	o->dir = xstrdup(dir);
 	o->stage = beside(dir, "stage");
-	o->d = d;
+	o->w.o = o;
+	o->w.d = d;
+	pthread_mutex_init(&o->lock, NULL);
 	/* The output's parent folders are made as Hugo and Jekyll do. */
 	if (slash != NULL && slash != parent) {
 		*slash = '\0';
@@ -285,8 +313,9 @@ fail:
 }
 
 static int
-make_parents(struct output *o, const char *path)
+make_parents(struct output_writer *w, const char *path)
 {
+	struct output *o = w->o;
 	char *p = xstrdup(path), *s;
 	size_t base = strlen(o->stage) + 1;
 
@@ -296,64 +325,95 @@ make_parents(struct output *o, const char *path)
 		return 0;
 	}
 	*s = '\0';
-	if (o->last != NULL && strcmp(o->last, p) == 0) {
+	if (w->last != NULL && strcmp(w->last, p) == 0) {
 		free(p);
 		return 0;
 	}
 	if (mkdirs(p) < 0) {
-		diag_error(o->d, p, 0, "cannot make folder: %s", strerror(errno));
+		diag_error(w->d, p, 0, "cannot make folder: %s", strerror(errno));
 		free(p);
 		return -1;
 	}
-	free(o->last);
-	o->last = p;
+	free(w->last);
+	w->last = p;
 	return 0;
 }
 
 int
 output_write(struct output *o, const char *rel, const char *data, size_t len, const char *what)
 {
+	return output_writer_write(&o->w, rel, data, len, what);
+}
+
+struct output_writer *
+output_writer_new(struct output *o, struct diag *d)
+{
+	struct output_writer *w = xcalloc(1, sizeof(*w));
+
+	w->o = o;
+	w->d = d;
+	return w;
+}
+
+void
+output_writer_close(struct output_writer *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->o->lock);
+	buf_put(&w->o->w.manifest, buf_str(&w->manifest), w->manifest.len);
+	pthread_mutex_unlock(&w->o->lock);
+	free(w->last);
+	buf_free(&w->manifest);
+	free(w);
+}
+
+int
+output_writer_write(struct output_writer *w, const char *rel, const char *data, size_t len,
+    const char *what)
+{
+	struct output *o = w->o;
 	char *path;
-	ssize_t w;
+	ssize_t n;
 	int fd, rc = -1, err;
 
 	if (!output_safe_path(rel)) {
-		diag_error(o->d, rel, 0, "refusing to write outside the output folder");
+		diag_error(w->d, rel, 0, "refusing to write outside the output folder");
 		errno = EINVAL;
 		return -1;
 	}
 	path = xasprintf("%s/%s", o->stage, rel);
-	if (make_parents(o, path) < 0)
+	if (make_parents(w, path) < 0)
 		goto out;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0666);
 	if (fd < 0) {
 		if (errno == EEXIST)
-			diag_error(o->d, what, 0, "%s is written twice: two pages, feeds or static "
+			diag_error(w->d, what, 0, "%s is written twice: two pages, feeds or static "
 			    "files of the theme want the same path", rel);
 		else
-			diag_error(o->d, path, 0, "cannot write: %s", strerror(errno));
+			diag_error(w->d, path, 0, "cannot write: %s", strerror(errno));
 		goto out;
 	}
 	while (len > 0) {
-		w = write(fd, data, len);
-		if (w < 0 && errno == EINTR)
+		n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
 			continue;
-		if (w < 0) {
+		if (n < 0) {
 			err = errno;
-			diag_error(o->d, path, 0, "cannot write: %s", strerror(err));
+			diag_error(w->d, path, 0, "cannot write: %s", strerror(err));
 			close(fd);
 			errno = err;
 			goto out;
 		}
-		data += w;
-		len -= (size_t)w;
+		data += n;
+		len -= (size_t)n;
 	}
 	if (close(fd) < 0) {
-		diag_error(o->d, path, 0, "cannot write: %s", strerror(errno));
+		diag_error(w->d, path, 0, "cannot write: %s", strerror(errno));
 		goto out;
 	}
-	buf_puts(&o->manifest, rel);
-	buf_putc(&o->manifest, '\n');
+	buf_puts(&w->manifest, rel);
+	buf_putc(&w->manifest, '\n');
 	rc = 0;
 out:
 	free(path);
@@ -365,8 +425,9 @@ output_free(struct output *o)
 {
 	free(o->dir);
 	free(o->stage);
-	free(o->last);
-	buf_free(&o->manifest);
+	free(o->w.last);
+	buf_free(&o->w.manifest);
+	pthread_mutex_destroy(&o->lock);
 	free(o);
 }
 
@@ -385,7 +446,7 @@ write_manifest(struct output *o)
 	size_t n = 0, i;
 	int rc;
 
-	for (s = o->manifest.s; s != NULL && *s; s = nl + 1) {
+	for (s = o->w.manifest.s; s != NULL && *s; s = nl + 1) {
 		nl = strchr(s, '\n');
 		*nl = '\0';
 		lines = xrealloc(lines, (n + 1) * sizeof(*lines));

@@ -43,6 +43,17 @@ int output_write(struct output *o, const char *rel, const char *data, size_t len
     const char *what);
 
 /*
+ * A writer of its own for a thread: output_writer_write is output_write
+ * for it, reporting to d.  Closing it adds what it wrote to the manifest
+ * and frees it.
+ */
+struct output_writer;
+struct output_writer *output_writer_new(struct output *o, struct diag *d);
+int output_writer_write(struct output_writer *w, const char *rel, const char *data, size_t len,
+    const char *what);
+void output_writer_close(struct output_writer *w);
+
+/*
  * Writes the manifest and replaces the output with the staging folder.
  * Returns 0, or -1 after reporting to d; frees o.
  */

@@ -6,6 +6,8 @@
 #include "render.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,20 +23,43 @@
 #endif
 
 #define DASH " \xE2\x80\x93 "	/* " – " between parts of a page title */
+#define RUN 16			/* jobs a thread takes at a time */
 
 struct ctx {
 	const struct site *s;
 	const struct config *cfg;
 	const struct theme *t;
-	struct output *o;
-	struct diag *d;
-	struct arena *a;
+	struct output_writer *w;	/* this thread's writer */
+	struct diag *d;		/* this thread's diagnostics */
+	struct arena *a;	/* this thread's (or, before threads, the shared) values */
 	struct value *site;	/* the site map, on every page */
 	struct value **posts;	/* a map per post, in site order */
 	struct value **cats;	/* a map per category, in site order */
 	struct buf page;	/* the page being rendered */
-	struct feed_entry *entries;	/* a feed entry per post, made when first needed */
-	struct render_stats *st;
+	struct feed_entry *entries;	/* a feed entry per post in a feed, made first */
+	struct list *lists;	/* the home page and the categories */
+	size_t nlists;
+	struct render_stats st;	/* this thread's count */
+};
+
+/* An index: the home page's posts, or a category's. */
+struct list {
+	const char *kind;	/* "home" or "category" */
+	const char *tmpl;	/* its template */
+	const char *name;	/* the category's name, or NULL */
+	const char *path;	/* its URL path, "/" or "/category/x/" */
+	const char *feed_title;
+	struct value *cat;	/* the category's value, or NULL */
+	struct post *const *posts;	/* newest first */
+	size_t n;
+	size_t pages;		/* index pages it takes */
+};
+
+/* One unit of work: a post page, an index page or a list's feeds. */
+struct job {
+	enum { JOB_POST, JOB_INDEX, JOB_FEEDS } kind;
+	size_t i;		/* post, or list */
+	size_t page;		/* JOB_INDEX: page number from 1 */
 };
 
 /* The root-relative URL of a site path ("/x/" → base + "x/"). */
@@ -192,22 +217,20 @@ emit(struct ctx *c, const char *tmpl, const struct value *root, const char *path
 		diag_error(c->d, c->t->where, 0, "missing template %s.mustache", tmpl);
 		return -1;
 	}
-	if (output_write(c->o, file, buf_str(&c->page), c->page.len, what) < 0)
+	if (output_writer_write(c->w, file, buf_str(&c->page), c->page.len, what) < 0)
 		return -1;
-	c->st->pages++;
-	c->st->files++;
+	c->st.pages++;
+	c->st.files++;
 	return 0;
 }
 
 static int
-post_pages(struct ctx *c)
+post_page(struct ctx *c, size_t i)
 {
+	const struct post *p = &c->s->posts[i];
 	struct value *root, *page;
-	const struct post *p;
-	size_t i;
 
-	for (i = 0; i < c->s->nposts; i++) {
-		p = &c->s->posts[i];
+	{
 		root = value_map(c->a);
 		page = page_value(c, "post", arena_printf(c->a, "%s" DASH "%s", p->title, c->cfg->title), p->url);
 		value_set(c->a, root, "site", c->site);
@@ -223,53 +246,44 @@ post_pages(struct ctx *c)
 	return 0;
 }
 
-/*
- * Writes the pages of an index of n posts (indexes into the site's posts
- * in idx, or all posts when idx is NULL) below path.
- */
+/* Writes page pg (from 1) of list l. */
 static int
-index_pages(struct ctx *c, const char *kind, const char *tmpl, const char *name,
-    const char *path, struct value *cat, struct post *const *list, size_t n)
+index_page(struct ctx *c, const struct list *l, size_t pg)
 {
-	size_t per = (size_t)c->cfg->per_page, total = n ? (n + per - 1) / per : 1;
+	size_t per = (size_t)c->cfg->per_page, total = l->pages, i;
+	const char *path = l->path, *name = l->name, *ppath, *title;
 	struct value *root, *page, *posts;
-	const char *ppath, *title;
-	size_t pg, i;
 
-	for (pg = 1; pg <= total; pg++) {
-		ppath = pg == 1 ? path : arena_printf(c->a, "%spage/%zu/", path, pg);
-		if (name && pg > 1)
-			title = arena_printf(c->a, "%s" DASH "Page %zu" DASH "%s", name, pg, c->cfg->title);
-		else if (name)
-			title = arena_printf(c->a, "%s" DASH "%s", name, c->cfg->title);
-		else if (pg > 1)
-			title = arena_printf(c->a, "Page %zu" DASH "%s", pg, c->cfg->title);
-		else
-			title = c->cfg->title;
-		page = page_value(c, kind, title, ppath);
-		set_int(c, page, "number", (long)pg);
-		set_int(c, page, "total", (long)total);
-		if (pg > 1)
-			set_str(c, page, "newer_url", rel_url(c, pg == 2 ? path :
-			    arena_printf(c->a, "%spage/%zu/", path, pg - 1)));
-		if (pg < total)
-			set_str(c, page, "older_url", rel_url(c, arena_printf(c->a, "%spage/%zu/", path, pg + 1)));
-		value_set(c->a, page, "paginated", value_bool(c->a, total > 1));
-		posts = value_list(c->a);
-		for (i = (pg - 1) * per; i < n && i < pg * per; i++)
-			value_push(c->a, posts, c->posts[list[i] - c->s->posts]);
-		root = value_map(c->a);
-		value_set(c->a, root, "site", c->site);
-		value_set(c->a, root, "page", page);
-		value_set(c->a, root, "posts", posts);
-		value_set(c->a, root, "has_posts", value_bool(c->a, posts->len > 0));
-		if (cat)
-			value_set(c->a, root, "category", cat);
-		if (emit(c, tmpl, root, ppath, name ? arena_printf(c->a, "category \"%s\"", name) :
-		    "the home page") < 0)
-			return -1;
-	}
-	return 0;
+	ppath = pg == 1 ? path : arena_printf(c->a, "%spage/%zu/", path, pg);
+	if (name && pg > 1)
+		title = arena_printf(c->a, "%s" DASH "Page %zu" DASH "%s", name, pg, c->cfg->title);
+	else if (name)
+		title = arena_printf(c->a, "%s" DASH "%s", name, c->cfg->title);
+	else if (pg > 1)
+		title = arena_printf(c->a, "Page %zu" DASH "%s", pg, c->cfg->title);
+	else
+		title = c->cfg->title;
+	page = page_value(c, l->kind, title, ppath);
+	set_int(c, page, "number", (long)pg);
+	set_int(c, page, "total", (long)total);
+	if (pg > 1)
+		set_str(c, page, "newer_url", rel_url(c, pg == 2 ? path :
+		    arena_printf(c->a, "%spage/%zu/", path, pg - 1)));
+	if (pg < total)
+		set_str(c, page, "older_url", rel_url(c, arena_printf(c->a, "%spage/%zu/", path, pg + 1)));
+	value_set(c->a, page, "paginated", value_bool(c->a, total > 1));
+	posts = value_list(c->a);
+	for (i = (pg - 1) * per; i < l->n && i < pg * per; i++)
+		value_push(c->a, posts, c->posts[l->posts[i] - c->s->posts]);
+	root = value_map(c->a);
+	value_set(c->a, root, "site", c->site);
+	value_set(c->a, root, "page", page);
+	value_set(c->a, root, "posts", posts);
+	value_set(c->a, root, "has_posts", value_bool(c->a, posts->len > 0));
+	if (l->cat)
+		value_set(c->a, root, "category", l->cat);
+	return emit(c, l->tmpl, root, ppath, name ? arena_printf(c->a, "category \"%s\"", name) :
+	    "the home page");
 }
 
 /* The host of the site's URL, for tag: ids. */
@@ -289,8 +303,8 @@ site_host(struct ctx *c)
  * day it was published and its slug, which later edits do not change; an
  * "id" in front matter wins, for posts that move from another system.
  */
-static const struct feed_entry *
-entry(struct ctx *c, size_t i)
+static void
+make_entry(struct ctx *c, size_t i)
 {
 	struct feed_entry *e = &c->entries[i];
 	const struct post *p = &c->s->posts[i];
@@ -300,7 +314,7 @@ entry(struct ctx *c, size_t i)
 	char *html;
 
 	if (e->link != NULL)
-		return e;
+		return;
 	e->title = p->title;
 	e->link = abs_url(c, p->url);
 	/* The day as written, as in the URL: a new site zone does not move it. */
@@ -319,13 +333,15 @@ entry(struct ctx *c, size_t i)
 	e->ncats = p->ncats;
 	e->published = p->date;
 	e->updated = p->updated;
-	return e;
 }
 
-/* Writes atom.xml and rss.xml below path for the first posts of list. */
+/* Writes atom.xml and rss.xml of list l. */
 static int
-feeds(struct ctx *c, const char *title, const char *path, struct post *const *list, size_t n)
+feeds(struct ctx *c, const struct list *l)
 {
+	const char *title = l->feed_title, *path = l->path;
+	struct post *const *list = l->posts;
+	size_t n = l->n;
 	struct feed_info f;
 	struct feed_entry *es;
 	size_t i;
@@ -335,7 +351,7 @@ feeds(struct ctx *c, const char *title, const char *path, struct post *const *li
 		n = (size_t)c->cfg->feed_items;
 	es = xcalloc(n + 1, sizeof(*es));
 	for (i = 0; i < n; i++)
-		es[i] = *entry(c, (size_t)(list[i] - c->s->posts));
+		es[i] = c->entries[list[i] - c->s->posts];
 	memset(&f, 0, sizeof(f));
 	f.title = title;
 	f.subtitle = c->cfg->description;
@@ -350,29 +366,115 @@ feeds(struct ctx *c, const char *title, const char *path, struct post *const *li
 	f.self = abs_url(c, arena_printf(c->a, "%satom.xml", path));
 	buf_reset(&c->page);
 	feed_atom(&f, &c->page);
-	if (output_write(c->o, arena_printf(c->a, "%satom.xml", path + 1), buf_str(&c->page),
+	if (output_writer_write(c->w, arena_printf(c->a, "%satom.xml", path + 1), buf_str(&c->page),
 	    c->page.len, "a feed") < 0)
 		rc = -1;
 	f.self = abs_url(c, arena_printf(c->a, "%srss.xml", path));
 	buf_reset(&c->page);
 	feed_rss(&f, &c->page);
-	if (rc == 0 && output_write(c->o, arena_printf(c->a, "%srss.xml", path + 1),
+	if (rc == 0 && output_writer_write(c->w, arena_printf(c->a, "%srss.xml", path + 1),
 	    buf_str(&c->page), c->page.len, "a feed") < 0)
 		rc = -1;
 	if (rc == 0)
-		c->st->files += 2;
+		c->st.files += 2;
 	free(es);
 	return rc;
 }
 
+/* One thread of the page phase, with its own ctx (arena, buffer, writer). */
+struct worker {
+	struct ctx c;
+	const struct job *jobs;
+	size_t njobs;
+	_Atomic size_t *next;	/* the next job no thread has taken */
+	char **msgs;		/* each job's diagnostics, or NULL */
+	struct buf cap;		/* what the job being done reported */
+	struct diag d;
+	pthread_t thread;
+	int started;
+};
+
+static int
+do_job(struct ctx *c, const struct job *j)
+{
+	switch (j->kind) {
+	case JOB_POST:
+		return post_page(c, j->i);
+	case JOB_INDEX:
+		return index_page(c, &c->lists[j->i], j->page);
+	default:
+		return feeds(c, &c->lists[j->i]);
+	}
+}
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	size_t i, start;
+
+	while ((start = atomic_fetch_add(w->next, RUN)) < w->njobs) {
+		for (i = start; i < start + RUN && i < w->njobs; i++) {
+			do_job(&w->c, &w->jobs[i]);
+			if (w->cap.len > 0) {
+				w->msgs[i] = buf_detach(&w->cap);
+				w->cap.len = 0;
+			}
+		}
+		/* Page values are not needed once the page is written. */
+		if (arena_used(w->c.a) > 8 * 1024 * 1024) {
+			arena_free(w->c.a);
+			w->c.a = arena_new();
+		}
+	}
+	return NULL;
+}
+
+/* The lists of the site: home first, then the categories in slug order. */
+static void
+make_lists(struct ctx *c, struct post **all)
+{
+	const struct site *s = c->s;
+	size_t per = (size_t)c->cfg->per_page, i;
+	struct list *l;
+
+	c->nlists = 1 + s->ncats;
+	c->lists = arena_alloc(c->a, c->nlists * sizeof(*c->lists));
+	l = &c->lists[0];
+	l->kind = "home";
+	l->tmpl = tmpl_set_has(c->t->tmpls, "home") ? "home" : "index";
+	l->path = "/";
+	l->feed_title = c->cfg->title;
+	l->posts = all;
+	l->n = s->nposts;
+	for (i = 0; i < s->ncats; i++) {
+		l = &c->lists[i + 1];
+		l->kind = "category";
+		l->tmpl = tmpl_set_has(c->t->tmpls, "category") ? "category" : "index";
+		l->name = s->cats[i].name;
+		l->path = arena_printf(c->a, "/category/%s/", s->cats[i].slug);
+		l->feed_title = arena_printf(c->a, "%s" DASH "%s", s->cats[i].name, c->cfg->title);
+		l->cat = c->cats[i];
+		l->posts = s->cats[i].posts;
+		l->n = s->cats[i].nposts;
+	}
+	for (i = 0; i < c->nlists; i++) {
+		l = &c->lists[i];
+		l->pages = l->n ? (l->n + per - 1) / per : 1;
+	}
+}
+
 int
 render_site(const struct site *s, const struct theme *t, struct output *o,
-    struct diag *d, struct render_stats *st)
+    struct diag *d, int jobs, struct render_stats *st)
 {
 	struct ctx c;
 	struct post **all = NULL;
-	const char *home, *cattmpl;
-	size_t i;
+	struct job *js = NULL;
+	struct worker *ws = NULL;
+	_Atomic size_t next = 0;
+	char **msgs = NULL;
+	size_t i, j, k, n = 0, nw;
 	int rc = -1;
 
 	memset(&c, 0, sizeof(c));
@@ -380,9 +482,8 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 	c.s = s;
 	c.cfg = s->cfg;
 	c.t = t;
-	c.o = o;
 	c.d = d;
-	c.st = st;
+	c.w = output_writer_new(o, d);
 	c.a = arena_new();
 	c.cats = arena_alloc(c.a, (s->ncats + 1) * sizeof(*c.cats));
 	for (i = 0; i < s->ncats; i++)
@@ -391,35 +492,82 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 	for (i = 0; i < s->nposts; i++)
 		c.posts[i] = post_value(&c, &s->posts[i]);
 	c.site = site_value(&c);
-	c.entries = xcalloc(s->nposts + 1, sizeof(*c.entries));
-
-	for (i = 0; i < t->nstatic; i++) {
-		if (output_write(o, t->statics[i].path, t->statics[i].data, t->statics[i].len,
-		    t->where) < 0)
-			goto out;
-		st->files++;
-	}
-	if (post_pages(&c) < 0)
-		goto out;
 	all = xmalloc((s->nposts + 1) * sizeof(*all));
 	for (i = 0; i < s->nposts; i++)
 		all[i] = &s->posts[i];
-	home = tmpl_set_has(t->tmpls, "home") ? "home" : "index";
-	if (index_pages(&c, "home", home, NULL, "/", NULL, all, s->nposts) < 0 ||
-	    feeds(&c, s->cfg->title, "/", all, s->nposts) < 0)
-		goto out;
-	cattmpl = tmpl_set_has(t->tmpls, "category") ? "category" : "index";
-	for (i = 0; i < s->ncats; i++) {
-		const char *path = arena_printf(c.a, "/category/%s/", s->cats[i].slug);
+	make_lists(&c, all);
+	/* Feed entries are made before the threads start, which only read them. */
+	c.entries = xcalloc(s->nposts + 1, sizeof(*c.entries));
+	for (i = 0; i < c.nlists; i++)
+		for (k = 0; k < c.lists[i].n && k < (size_t)c.cfg->feed_items; k++)
+			make_entry(&c, (size_t)(c.lists[i].posts[k] - s->posts));
 
-		if (index_pages(&c, "category", cattmpl, s->cats[i].name, path, c.cats[i],
-		    s->cats[i].posts, s->cats[i].nposts) < 0 ||
-		    feeds(&c, arena_printf(c.a, "%s" DASH "%s", s->cats[i].name, s->cfg->title),
-		    path, s->cats[i].posts, s->cats[i].nposts) < 0)
+	for (i = 0; i < t->nstatic; i++) {
+		if (output_writer_write(c.w, t->statics[i].path, t->statics[i].data,
+		    t->statics[i].len, t->where) < 0)
 			goto out;
+		st->files++;
 	}
-	rc = 0;
+
+	/* Every page and feed is a job; threads take them in runs. */
+	for (i = 0, k = s->nposts; i < c.nlists; i++)
+		k += c.lists[i].pages + 1;
+	js = xcalloc(k + 1, sizeof(*js));
+	for (i = 0; i < s->nposts; i++)
+		js[n++] = (struct job){ JOB_POST, i, 0 };
+	for (i = 0; i < c.nlists; i++) {
+		for (j = 1; j <= c.lists[i].pages; j++)
+			js[n++] = (struct job){ JOB_INDEX, i, j };
+		js[n++] = (struct job){ JOB_FEEDS, i, 0 };
+	}
+	msgs = xcalloc(n + 1, sizeof(*msgs));
+	nw = jobs > 0 ? (size_t)jobs : 1;
+	if (nw > n / 64 + 1)
+		nw = n / 64 + 1;
+	ws = xcalloc(nw, sizeof(*ws));
+	for (i = 0; i < nw; i++) {
+		ws[i].c = c;
+		ws[i].c.a = arena_new();
+		ws[i].c.page = (struct buf)BUF_INIT;
+		ws[i].c.d = &ws[i].d;
+		ws[i].c.w = output_writer_new(o, &ws[i].d);
+		memset(&ws[i].c.st, 0, sizeof(ws[i].c.st));
+		ws[i].d.quiet = d->quiet;
+		ws[i].d.capture = &ws[i].cap;
+		ws[i].jobs = js;
+		ws[i].njobs = n;
+		ws[i].next = &next;
+		ws[i].msgs = msgs;
+		if (i > 0)
+			ws[i].started = pthread_create(&ws[i].thread, NULL, work, &ws[i]) == 0;
+	}
+	work(&ws[0]);
+	for (i = 0; i < nw; i++) {
+		if (ws[i].started)
+			pthread_join(ws[i].thread, NULL);
+	}
+	/* A thread that did not start left its jobs to the others. */
+	for (i = 0; i < nw; i++) {
+		d->errors += ws[i].d.errors;
+		d->warnings += ws[i].d.warnings;
+		st->pages += ws[i].c.st.pages;
+		st->files += ws[i].c.st.files;
+		output_writer_close(ws[i].c.w);
+		buf_free(&ws[i].c.page);
+		buf_free(&ws[i].cap);
+		arena_free(ws[i].c.a);
+	}
+	for (i = 0; i < n; i++) {
+		if (msgs[i] != NULL)
+			fputs(msgs[i], stderr);
+		free(msgs[i]);
+	}
+	rc = d->errors > 0 ? -1 : 0;
 out:
+	output_writer_close(c.w);
+	free(ws);
+	free(msgs);
+	free(js);
 	free(all);
 	free(c.entries);
 	buf_free(&c.page);

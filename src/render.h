@@ -16,10 +16,12 @@ struct render_stats {
 };
 
 /*
- * Renders every page of s with theme t and writes it, and the theme's
- * static files, to o.  Returns 0, or -1 after reporting to d.
+ * Renders every page and feed of s with theme t on jobs threads and
+ * writes them, and the theme's static files, to o.  The output does not
+ * depend on the number of threads, nor does the order of diagnostics.
+ * Returns 0, or -1 after reporting to d.
  */
 int render_site(const struct site *s, const struct theme *t, struct output *o,
-    struct diag *d, struct render_stats *st);
+    struct diag *d, int jobs, struct render_stats *st);
 
 #endif

@@ -71,6 +71,24 @@ fail:
 	return -1;
 }
 
+struct repo *
+repo_clone(const struct repo *r, struct diag *d)
+{
+	struct repo *c = xcalloc(1, sizeof(*c));
+
+	git_libgit2_init();
+	c->worktree = r->worktree;
+	memcpy(c->hex, r->hex, sizeof(c->hex));
+	if (git_repository_open(&c->git, git_repository_path(r->git)) < 0 ||
+	    git_commit_lookup(&c->commit, c->git, git_commit_id(r->commit)) < 0 ||
+	    git_commit_tree(&c->tree, c->commit) < 0) {
+		diag_error(d, NULL, 0, "cannot open the repository again: %s", git_msg());
+		repo_free(c);
+		return NULL;
+	}
+	return c;
+}
+
 void
 repo_free(struct repo *r)
 {

@@ -27,6 +27,13 @@ int repo_open(struct repo **out, const char *dir, const char *name, const char *
 void repo_free(struct repo *r);
 
 /*
+ * Another handle on the same repository and commit, for another thread:
+ * libgit2 objects may not be shared between threads.  NULL after
+ * reporting to d.
+ */
+struct repo *repo_clone(const struct repo *r, struct diag *d);
+
+/*
  * From now on, reads files from the work tree instead of the commit's
  * tree (uncommitted and untracked files included).  Returns 0, or -1
  * after reporting that the repository is bare.
