@@ -336,6 +336,11 @@ build_run(const struct build_opts *o)
 	if (build_now(o, &now, &d) < 0)
 		goto out;
 
+	/* The output is locked at once, so that a second build stops at once. */
+	if ((outdir = output_dir(o, r, cfg, &d)) != NULL &&
+	    output_check(outdir, repo_workdir(r), repo_gitdir(r), o->force, &d) == 0 &&
+	    d.errors == 0 && (out = output_begin(outdir, &d)) == NULL)
+		goto out;
 	lap(o, &t, "open repository, site.ini");
 	theme_load(&th, r, cfg->theme, &d);
 	if (repo_list(r, cfg->posts, ".md", &files, &nfiles, &d) < 0)
@@ -388,20 +393,18 @@ build_run(const struct build_opts *o)
 	nposts = n;
 	/* The good posts are still checked for clashes with each other. */
 	s = site_new(cfg, posts, nposts, &d);
-	if ((outdir = output_dir(o, r, cfg, &d)) != NULL)
-		output_check(outdir, repo_workdir(r), repo_gitdir(r), o->force, &d);
-	if (d.errors > 0 || s == NULL || th == NULL || outdir == NULL)
-		goto out;
-	if ((out = output_begin(outdir, &d)) == NULL)
+	if (d.errors > 0 || s == NULL || th == NULL || out == NULL)
 		goto out;
 	lap(o, &t, "sort, group, check output");
-	if (render_site(s, th, out, &d, jobs, &st) < 0) {
-		output_abort(out);
+	if (render_site(s, th, out, &d, jobs, &st) < 0)
+		goto out;
+	lap(o, &t, "render and write pages");
+	rc = output_commit(out, &d);
+	out = NULL;
+	if (rc < 0) {
+		rc = 1;
 		goto out;
 	}
-	lap(o, &t, "render and write pages");
-	if (output_commit(out, &d) < 0)
-		goto out;
 	lap(o, &t, "publish");
 	if (drafts > 0 && !o->quiet)
 		fprintf(stderr, "crier: held back %zu draft%s (publish with --drafts)\n", drafts,
@@ -415,6 +418,7 @@ build_run(const struct build_opts *o)
 		    st.pages, st.pages == 1 ? "" : "s", outdir, now_seconds() - start);
 	rc = 0;
 out:
+	output_abort(out);
 	if (rc != 0 && d.errors > 0)
 		fprintf(stderr, "crier: %d error%s; nothing was written\n", d.errors,
 		    d.errors == 1 ? "" : "s");

@@ -33,6 +33,7 @@ struct output_writer {
 struct output {
 	char *dir;		/* the published output */
 	char *stage;		/* the folder being written */
+	int lockfd;		/* holds the output's lock while open */
 	struct output_writer w;	/* the writer of output_write */
 	pthread_mutex_t lock;	/* guards w.manifest when writers close */
 };
@@ -278,6 +279,82 @@ done:
 	return rc;
 }
 
+/*
+ * Takes the lock of the output folder dir: a file beside it, locked with
+ * fcntl, which the kernel releases when the process ends however it
+ * ends, so a lock left by a killed build is simply taken over.  Returns
+ * the locked descriptor, or -1 after reporting who holds the lock.
+ */
+static int
+take_lock(const char *dir, struct diag *d)
+{
+	char *path = beside(dir, "lock"), pid[32];
+	struct stat fst, pst;
+	struct flock fl;
+	int fd, n, tries;
+
+	for (tries = 0; tries < 10; tries++) {
+		fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+		if (fd < 0) {
+			diag_error(d, path, 0, "cannot open the lock: %s", strerror(errno));
+			free(path);
+			return -1;
+		}
+		memset(&fl, 0, sizeof(fl));
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		if (fcntl(fd, F_SETLK, &fl) < 0) {
+			memset(&fl, 0, sizeof(fl));
+			fl.l_type = F_WRLCK;
+			fl.l_whence = SEEK_SET;
+			if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+				diag_error(d, dir, 0, "another crier (process %ld) is building this "
+				    "output; it holds the lock %s", (long)fl.l_pid, path);
+			else
+				diag_error(d, dir, 0, "another crier is building this output; it "
+				    "holds the lock %s", path);
+			close(fd);
+			free(path);
+			return -1;
+		}
+		/*
+		 * The holder removes the file when it is done; a lock taken on a
+		 * file that was removed meanwhile locks nothing, so try again.
+		 */
+		if (fstat(fd, &fst) == 0 && stat(path, &pst) == 0 &&
+		    fst.st_dev == pst.st_dev && fst.st_ino == pst.st_ino)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0) {
+		diag_error(d, path, 0, "cannot take the lock: it keeps being replaced");
+		free(path);
+		return -1;
+	}
+	/* The pid is for people; the lock itself is the fcntl one. */
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == 0 && write(fd, pid, (size_t)n) != n)
+		(void)0;
+	free(path);
+	return fd;
+}
+
+/* Removes the lock file, then lets the lock go. */
+static void
+drop_lock(struct output *o)
+{
+	char *path;
+
+	if (o->lockfd < 0)
+		return;
+	path = beside(o->dir, "lock");
+	unlink(path);
+	free(path);
+	close(o->lockfd);
+	o->lockfd = -1;
+}
+
 struct output *
 output_begin(const char *dir, struct diag *d)
 {
@@ -286,6 +363,7 @@ output_begin(const char *dir, struct diag *d)
 
 	o->dir = xstrdup(dir);
 	o->stage = beside(dir, "stage");
+	o->lockfd = -1;
 	o->w.o = o;
 	o->w.d = d;
 	pthread_mutex_init(&o->lock, NULL);
@@ -297,7 +375,9 @@ output_begin(const char *dir, struct diag *d)
 			goto fail;
 		}
 	}
-	/* A stage left by a killed build is ours to clear. */
+	if ((o->lockfd = take_lock(dir, d)) < 0)
+		goto fail;
+	/* A stage left by a killed build is ours to clear, now that we hold the lock. */
 	if (output_remove_tree(o->stage) < 0 || mkdir(o->stage, 0777) < 0) {
 		diag_error(d, o->stage, 0, "cannot make the staging folder: %s", strerror(errno));
 		goto fail;
@@ -305,6 +385,8 @@ output_begin(const char *dir, struct diag *d)
 	free(parent);
 	return o;
 fail:
+	drop_lock(o);
+	pthread_mutex_destroy(&o->lock);
 	free(parent);
 	free(o->stage);
 	free(o->dir);
@@ -423,6 +505,7 @@ out:
 static void
 output_free(struct output *o)
 {
+	drop_lock(o);
 	free(o->dir);
 	free(o->stage);
 	free(o->w.last);
