@@ -27,6 +27,7 @@
 #include "repo.h"
 #include "site.h"
 #include "slug.h"
+#include "state.h"
 #include "theme.h"
 
 #define MAX_POST_SIZE (10 * 1024 * 1024)
@@ -235,6 +236,20 @@ load_posts(struct repo *r, const struct repo_file *files, size_t nfiles,
 	return rc;
 }
 
+/* The state a build of r's commit with theme th and options o leaves. */
+static void
+want_state(struct state *st, struct repo *r, const struct theme *th, const struct build_opts *o)
+{
+	char flags[128];
+
+	memset(st, 0, sizeof(*st));
+	snprintf(st->commit, sizeof(st->commit), "%s", repo_commit_hex(r));
+	st->theme = th->hash;
+	snprintf(flags, sizeof(flags), "crier %s drafts=%d future=%d history=%d",
+	    CRIER_VERSION, o->drafts, o->future, !o->no_history);
+	st->flags = state_hash(STATE_HASH_INIT, flags, strlen(flags));
+}
+
 static char *
 output_dir(const struct build_opts *o, struct repo *r, const struct config *cfg, struct diag *d)
 {
@@ -311,7 +326,8 @@ build_run(const struct build_opts *o)
 	struct render_stats st;
 	size_t i, n, nfiles = 0, nposts = 0, drafts = 0, future = 0;
 	char nowbuf[64];
-	time_t now = 0;
+	time_t now = 0, first_due = 0;
+	struct state st_want;
 	char *outdir = NULL;
 	double start = now_seconds(), t = start;
 	int rc = 1;
@@ -343,10 +359,26 @@ build_run(const struct build_opts *o)
 		goto out;
 	lap(o, &t, "open repository, site.ini");
 	theme_load(&th, r, cfg->theme, &d);
+	/*
+	 * Said even when there is nothing to do: the author wants to know.
+	 * Under -q nobody would read it, and on a large work tree it costs
+	 * a stat of every post, so it is not looked for.
+	 */
+	if (o->ref == NULL && !o->worktree && !o->quiet && repo_is_head(r))
+		repo_warn_uncommitted(r, cfg->posts, ".md", &d);
+	/* A build of the same inputs as the last one has nothing to do. */
+	if (d.errors == 0 && th != NULL && out != NULL && !o->worktree) {
+		want_state(&st_want, r, th, o);
+		if (state_fresh(outdir, &st_want, now, &d)) {
+			if (!o->quiet)
+				printf("crier: %s is up to date with %.12s; nothing to do\n", outdir,
+				    st_want.commit);
+			rc = 0;
+			goto out;
+		}
+	}
 	if (repo_list(r, cfg->posts, ".md", &files, &nfiles, &d) < 0)
 		goto out;
-	if (o->ref == NULL && !o->worktree && repo_is_head(r))
-		repo_warn_uncommitted(r, cfg->posts, ".md", &d);
 	lap(o, &t, "theme, list posts, status");
 	/* History is walked on another thread while the posts are read. */
 	if (!o->no_history)
@@ -384,6 +416,8 @@ build_run(const struct build_opts *o)
 			continue;
 		}
 		if (posts[i].date > now && !o->future) {
+			if (first_due == 0 || posts[i].date < first_due)
+				first_due = posts[i].date;
 			future++;
 			post_clear(&posts[i]);
 			continue;
@@ -409,6 +443,12 @@ build_run(const struct build_opts *o)
 	if (drafts > 0 && !o->quiet)
 		fprintf(stderr, "crier: held back %zu draft%s (publish with --drafts)\n", drafts,
 		    drafts == 1 ? "" : "s");
+	if (!o->worktree) {
+		/* The output holds until the first held-back post is due. */
+		want_state(&st_want, r, th, o);
+		st_want.valid_until = o->future ? 0 : first_due;
+		state_save(outdir, &st_want, &d);
+	}
 	if (future > 0 && !o->quiet)
 		fprintf(stderr, "crier: held back %zu post%s dated after %s (publish with --future)\n",
 		    future, future == 1 ? "" : "s", now_text(now, nowbuf, sizeof(nowbuf)));

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "state.h"
 
 #ifndef CRIER_DATADIR
 #define CRIER_DATADIR "/usr/local/share/crier"
@@ -29,6 +30,9 @@ add_file(struct theme *t, const char *rel, char *data, size_t len, struct diag *
 {
 	char *name;
 
+	/* Files come in a fixed order (sorted by path), so the hash is stable. */
+	t->hash = state_hash(t->hash, rel, strlen(rel) + 1);
+	t->hash = state_hash(t->hash, data, len);
 	if (str_prefix(rel, "static/")) {
 		t->statics = xrealloc(t->statics, (t->nstatic + 1) * sizeof(*t->statics));
 		t->statics[t->nstatic].path = xstrdup(rel + strlen("static/"));
@@ -101,6 +105,12 @@ read_disk(const char *path, char **data, size_t *len)
 }
 
 static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
 load_disk(struct theme *t, const char *root, const char *rel, struct diag *d)
 {
 	char *dirpath = *rel ? xasprintf("%s/%s", root, rel) : xstrdup(root);
@@ -123,6 +133,8 @@ load_disk(struct theme *t, const char *root, const char *rel, struct diag *d)
 		names[n++] = *rel ? xasprintf("%s/%s", rel, de->d_name) : xstrdup(de->d_name);
 	}
 	closedir(dir);
+	/* In order, so that the theme's hash does not depend on readdir. */
+	xqsort(names, n, sizeof(*names), cmp_name);
 	for (i = 0; i < n; i++) {
 		char *full = xasprintf("%s/%s", root, names[i]);
 		char *data;
@@ -205,6 +217,7 @@ theme_load(struct theme **out, struct repo *r, const char *name, struct diag *d)
 
 	*out = NULL;
 	t->tmpls = tmpl_set_new();
+	t->hash = STATE_HASH_INIT;
 	t->where = xstrdup(tree_dir);
 	if ((n = load_tree(t, r, tree_dir, d)) < 0)
 		goto out;

@@ -23,6 +23,7 @@ struct theme {
 	struct tmpl_set *tmpls;		/* every *.mustache, by name without extension */
 	struct theme_file *statics;	/* files of static/, sorted by path */
 	size_t nstatic;
+	unsigned long long hash;	/* of every file's name and bytes */
 	char **broken;			/* templates that did not parse */
 	size_t nbroken;
 };

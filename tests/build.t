@@ -418,7 +418,7 @@ crier build -C "$TMP/bare.git"
 check "bare without -o: exit 1" [ "$rc" -eq 1 ]
 check "bare without -o: says why" has_line "$TMP/stderr" \
 	"crier: error: the repository is bare: name the output folder with -o DIR"
-check "bare without -o: nothing written" sh -c '! ls -A "$1" | grep -q crier' - "$TMP/bare.git"
+check "bare without -o: nothing written" sh -c '! ls -A "$1" | grep -v "^.crier-cache$" | grep -q crier' - "$TMP/bare.git"
 check "bare without -o: no output folder" test ! -e "$TMP/bare.git/output"
 
 # --- Themes ----------------------------------------------------------------
@@ -536,9 +536,9 @@ check "rebuild: a removed post's page is gone" test ! -e "$O/2013"
 check "rebuild: other pages stay" test -f "$O/2017/09/08/hurricane-irma/index.html"
 check "rebuild: the index is rewritten" lacks "$O/index.html" "SQL Balancer"
 check "rebuild: no staging folder left" test ! -e "$R/.output.crier-stage"
-check "rebuild: no old folder left" sh -c '! ls -A "$1" | grep -q crier' - "$R"
+check "rebuild: no old folder left" sh -c '! ls -A "$1" | grep -v "^.crier-cache$" | grep -q crier' - "$R"
 crier build -C "$R" -o "$TMP/det1"
-check "rebuild with -o: no staging folder left beside it" sh -c '! ls -A "$1" | grep -q "crier-"' - "$TMP"
+check "rebuild with -o: no staging folder left beside it" sh -c '! ls -A "$1" | grep -v "^.crier-cache$" | grep -q "crier-"' - "$TMP"
 check "rebuild with -o: replaced" test ! -e "$TMP/det1/2013"
 
 done_testing

@@ -1,0 +1,159 @@
+/*
+ * state: a small text file per output, written to a temporary name and
+ * renamed into place, so that a killed build never leaves half of one.
+ * Anything in it that does not parse makes the next build a full one.
+ */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "output.h"
+#include "util.h"
+
+#define MAGIC "crier-state 1"
+
+uint64_t
+state_hash(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* The cache folder beside outdir, and the state file's path in it. */
+static char *
+state_path(const char *outdir, char **dir)
+{
+	const char *slash, *base;
+	size_t n = strlen(outdir);
+	char *trimmed = xstrdup(outdir), *path;
+
+	while (n > 1 && trimmed[n - 1] == '/')
+		trimmed[--n] = '\0';
+	slash = strrchr(trimmed, '/');
+	base = slash ? slash + 1 : trimmed;
+	if (slash == NULL)
+		*dir = xstrdup(".crier-cache");
+	else if (slash == trimmed)
+		*dir = xstrdup("/.crier-cache");
+	else
+		*dir = xasprintf("%.*s/.crier-cache", (int)(slash - trimmed), trimmed);
+	path = xasprintf("%s/%s.state", *dir, base);
+	free(trimmed);
+	return path;
+}
+
+static int
+read_file(const char *path, struct buf *b)
+{
+	char chunk[8192];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_put(b, chunk, (size_t)n);
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+/*
+ * The hash of outdir's manifest, or 0 if it has none.  The files it lists
+ * are not looked at one by one: that would cost a no-op build as much as
+ * 3% of a full one.  crier trusts that nobody edits its output by hand;
+ * removing .crier-cache/ makes the next build a full one.
+ */
+uint64_t
+state_manifest_hash(const char *outdir)
+{
+	char *path = xasprintf("%s/%s", outdir, OUTPUT_MANIFEST);
+	struct buf b = BUF_INIT;
+	uint64_t h = 0;
+
+	if (read_file(path, &b) == 0 && b.len > 0)
+		h = state_hash(STATE_HASH_INIT, b.s, b.len);
+	buf_free(&b);
+	free(path);
+	return h;
+}
+
+static int
+parse(const char *text, struct state *st)
+{
+	char commit[64];
+	unsigned long long theme, flags, manifest;
+	long long valid;
+
+	if (sscanf(text, MAGIC "\ncommit %63s\ntheme %16llx\nflags %16llx\n"
+	    "valid_until %lld\nmanifest %16llx\n", commit, &theme, &flags, &valid, &manifest) != 5)
+		return -1;
+	memcpy(st->commit, commit, sizeof(st->commit));
+	st->theme = theme;
+	st->flags = flags;
+	st->valid_until = (time_t)valid;
+	st->manifest = manifest;
+	return 0;
+}
+
+int
+state_fresh(const char *outdir, const struct state *want, time_t now, struct diag *d)
+{
+	char *dir, *path = state_path(outdir, &dir);
+	struct buf b = BUF_INIT;
+	struct state had;
+	int fresh = 0;
+
+	if (read_file(path, &b) < 0)
+		goto out;
+	if (parse(buf_str(&b), &had) < 0) {
+		diag_warn(d, path, 0, "not a state file of this crier; building everything");
+		goto out;
+	}
+	fresh = strcmp(had.commit, want->commit) == 0 && had.theme == want->theme &&
+	    had.flags == want->flags && (had.valid_until == 0 || now < had.valid_until) &&
+	    had.manifest != 0 && had.manifest == state_manifest_hash(outdir);
+out:
+	buf_free(&b);
+	free(path);
+	free(dir);
+	return fresh;
+}
+
+void
+state_save(const char *outdir, struct state *st, struct diag *d)
+{
+	char *dir, *path = state_path(outdir, &dir), *tmp = xasprintf("%s.tmp", path);
+	FILE *fp;
+
+	st->manifest = state_manifest_hash(outdir);
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+		goto fail;
+	if ((fp = fopen(tmp, "w")) == NULL)
+		goto fail;
+	fprintf(fp, MAGIC "\ncommit %s\ntheme %016" PRIx64 "\nflags %016" PRIx64 "\n"
+	    "valid_until %lld\nmanifest %016" PRIx64 "\n", st->commit, st->theme, st->flags,
+	    (long long)st->valid_until, st->manifest);
+	if (fclose(fp) != 0 || rename(tmp, path) < 0)
+		goto fail;
+	goto out;
+fail:
+	diag_warn(d, path, 0, "cannot record the build (%s); the next build will do everything",
+	    strerror(errno));
+	unlink(tmp);
+out:
+	free(tmp);
+	free(path);
+	free(dir);
+}
