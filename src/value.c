@@ -152,8 +152,10 @@ vget(void *ud, const void *p, const char *key, size_t keylen)
 	(void)ud;
 	if (v == NULL || v->type != VALUE_MAP)
 		return NULL;
+	/* Templates look names up all the time: the first byte rules most keys out. */
 	for (i = 0; i < v->len; i++)
-		if (strncmp(v->keys[i], key, keylen) == 0 && v->keys[i][keylen] == '\0')
+		if (v->keys[i][0] == key[0] && strncmp(v->keys[i], key, keylen) == 0 &&
+		    v->keys[i][keylen] == '\0')
 			return v->items[i];
 	return NULL;
 }
