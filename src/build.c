@@ -56,12 +56,19 @@ static int
 load_config(struct repo *r, struct config *cfg, struct diag *d)
 {
 	char *text;
-	size_t len;
+	size_t len, bad;
+	long line;
 	int rc;
 
 	rc = repo_read(r, "site.ini", &text, &len, d);
 	if (rc <= 0)
 		return rc;
+	if (utf8_check(text, len, &bad, &line) < 0) {
+		diag_error(d, "site.ini", line, "%s at byte %zu", text[bad] == '\0' ?
+		    "a NUL byte" : "invalid UTF-8", bad);
+		free(text);
+		return -1;
+	}
 	rc = config_parse(cfg, "site.ini", text, len, d);
 	free(text);
 	return rc;
@@ -109,13 +116,19 @@ load_post(struct repo *r, const struct repo_file *f, const struct config *cfg,
     struct arena *a, struct post *p, struct diag *d)
 {
 	char *text;
-	size_t len;
+	size_t len, bad;
+	long line;
 	int rc = -1;
 
 	if (repo_read_file(r, f, &text, &len, d) < 0)
 		return -1;
 	if (len > MAX_POST_SIZE) {
 		diag_error(d, f->path, 0, "the post is larger than 10 MiB");
+		goto out;
+	}
+	if (utf8_check(text, len, &bad, &line) < 0) {
+		diag_error(d, f->path, line, "%s at byte %zu", text[bad] == '\0' ?
+		    "a NUL byte" : "invalid UTF-8", bad);
 		goto out;
 	}
 	if (post_parse(p, f->path, text, len, cfg, a, d) < 0)

@@ -125,3 +125,46 @@ xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)
 	if (n > 1)
 		qsort(base, n, size, cmp);
 }
+
+int
+utf8_check(const char *str, size_t n, size_t *offset, long *line)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, len, k;
+	unsigned long cp, min;
+	long ln = 1;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			if (s[i] == '\0')
+				goto bad;
+			ln += s[i] == '\n';
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xE0) == 0xC0) {
+			len = 2, cp = s[i] & 0x1F, min = 0x80;
+		} else if ((s[i] & 0xF0) == 0xE0) {
+			len = 3, cp = s[i] & 0x0F, min = 0x800;
+		} else if ((s[i] & 0xF8) == 0xF0) {
+			len = 4, cp = s[i] & 0x07, min = 0x10000;
+		} else
+			goto bad;
+		if (len > n - i)
+			goto bad;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				goto bad;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		/* Overlong forms, surrogates and code points past Unicode's end. */
+		if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+			goto bad;
+		i += len;
+	}
+	return 0;
+bad:
+	*offset = i;
+	*line = ln;
+	return -1;
+}

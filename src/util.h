@@ -33,6 +33,12 @@ CRIER_NORETURN void die(const char *fmt, ...) CRIER_PRINTF(1, 2);
 /* qsort, for which an empty array may be NULL (qsort's may not). */
 void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
+/*
+ * Checks that n bytes of s are UTF-8 without NUL bytes.  Returns 0, or -1
+ * with the offset of the first bad byte and its line (from 1) set.
+ */
+int utf8_check(const char *s, size_t n, size_t *offset, long *line);
+
 /* 1 if s starts with prefix. */
 int str_prefix(const char *s, const char *prefix);
 /* 1 if s ends with suffix. */
