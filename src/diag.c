@@ -17,8 +17,7 @@ report(struct diag *d, const char *kind, const char *path, long line, const char
     va_list ap)
 {
 	struct buf b = BUF_INIT;
-	va_list copy;
-	int n;
+	char *msg;
 
 	if (path != NULL && line > 0)
 		buf_printf(&b, "%s:%ld: %s: ", path, line, kind);
@@ -26,16 +25,9 @@ report(struct diag *d, const char *kind, const char *path, long line, const char
 		buf_printf(&b, "%s: %s: ", path, kind);
 	else
 		buf_printf(&b, "crier: %s: ", kind);
-	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
-	va_end(copy);
-	if (n > 0) {
-		char *msg = xmalloc((size_t)n + 1);
-
-		vsnprintf(msg, (size_t)n + 1, fmt, ap);
-		buf_put(&b, msg, (size_t)n);
-		free(msg);
-	}
+	msg = xvasprintf(fmt, ap);
+	buf_puts(&b, msg);
+	free(msg);
 	buf_putc(&b, '\n');
 	if (d->capture != NULL)
 		buf_put(d->capture, b.s, b.len);

@@ -11,10 +11,17 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "cli.h"
+#include "check.h"
+#include "new.h"
+#include "serve.h"
 
 static const char usage[] =
-    "usage: crier build [-qv] [--drafts] [--future] [--now date] [--worktree] [--force]\n"
-    "                   [--no-history] [-C dir] [--ref ref] [-o dir]\n"
+    "usage: crier build [-qv] [-j jobs] [--drafts] [--future] [--now date] [--worktree]\n"
+    "                   [--force] [--no-history] [-C dir] [--ref ref] [-o dir]\n"
+    "       crier new [-C dir] [--category name]... [--date date] title\n"
+    "       crier serve [--drafts] [--future] [--port port] [-C dir]\n"
+    "       crier check [-C dir] [--ref ref]\n"
     "       crier --help | --version\n";
 
 int
@@ -33,6 +40,7 @@ main(int argc, char **argv)
 		{ "future", no_argument, NULL, 'F' },
 		{ "now", required_argument, NULL, 'N' },
 		{ "worktree", no_argument, NULL, 'W' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct build_opts o;
@@ -46,6 +54,13 @@ main(int argc, char **argv)
 		printf("crier %s\n", CRIER_VERSION);
 		return 0;
 	}
+	/* The other commands read their own options, in their modules. */
+	if (argc >= 2 && !strcmp(argv[1], "new"))
+		return new_main(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "serve"))
+		return serve_main(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "check"))
+		return check_main(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "build") != 0) {
 		if (argc >= 2)
 			fprintf(stderr, "crier: unknown command \"%s\"\n", argv[1]);
@@ -56,7 +71,7 @@ main(int argc, char **argv)
 	argc--;
 	argv++;
 	opterr = 0;	/* its messages would start "build:"; ours say "crier:" */
-	while ((ch = getopt_long(argc, argv, ":hqvC:o:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":hqvj:C:o:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(usage, stdout);
@@ -97,28 +112,21 @@ main(int argc, char **argv)
 		case 'W':
 			o.worktree = 1;
 			break;
-		case ':':
-			fprintf(stderr, "crier: %s needs a value\n", argv[optind - 1]);
-			fputs(usage, stderr);
-			return 2;
+		case 'j':
+			o.jobs = atoi(optarg);
+			if (o.jobs < 1 || o.jobs > 256) {
+				fprintf(stderr, "crier: -j wants a number of threads from 1 to 256\n");
+				return 2;
+			}
+			break;
 		default:
-			if (optopt != 0)
-				fprintf(stderr, "crier: unknown option -%c\n", optopt);
-			else
-				fprintf(stderr, "crier: unknown option %s\n", argv[optind - 1]);
-			fputs(usage, stderr);
-			return 2;
+			return cli_bad_option(ch, argv, usage);
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "crier: unexpected argument \"%s\"\n", argv[optind]);
-		fputs(usage, stderr);
-		return 2;
-	}
+	if (optind != argc)
+		return cli_extra(argv[optind], usage);
 	/* -C works as git's does: paths are then relative to dir. */
-	if (o.dir != NULL && chdir(o.dir) < 0) {
-		fprintf(stderr, "%s: error: cannot change to this folder: %s\n", o.dir, strerror(errno));
+	if (cli_chdir(o.dir) < 0)
 		return 1;
-	}
 	return build_run(&o);
 }

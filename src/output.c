@@ -99,46 +99,6 @@ beside(const char *dir, const char *what)
 	    (int)(n - (size_t)(slash - dir) - 1), slash + 1, what);
 }
 
-/*
- * Makes dir and its parents; 0 or -1 with errno.  The folder itself is
- * tried first: its parent mostly exists already, and a page costs one
- * mkdir instead of one per level.
- */
-static int
-mkdirs(char *dir)
-{
-	char *s;
-
-	if (mkdir(dir, 0777) == 0 || errno == EEXIST)
-		return 0;
-	if (errno != ENOENT)
-		return -1;
-	if ((s = strrchr(dir, '/')) != NULL && s != dir) {
-		*s = '\0';
-		if (mkdirs(dir) < 0) {
-			*s = '/';
-			return -1;
-		}
-		*s = '/';
-		if (mkdir(dir, 0777) == 0 || errno == EEXIST)
-			return 0;
-		return -1;
-	}
-	for (s = dir + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
-			*s = '/';
-			return -1;
-		}
-		*s = '/';
-	}
-	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 /* The canonical absolute path of dir, which need not exist; NULL on error. */
 static char *
 canonical(const char *dir)
@@ -370,7 +330,7 @@ output_begin(const char *dir, struct diag *d)
 	/* The output's parent folders are made as Hugo and Jekyll do. */
 	if (slash != NULL && slash != parent) {
 		*slash = '\0';
-		if (mkdirs(parent) < 0) {
+		if (make_dirs(parent) < 0) {
 			diag_error(d, parent, 0, "cannot make folder: %s", strerror(errno));
 			goto fail;
 		}
@@ -411,7 +371,7 @@ make_parents(struct output_writer *w, const char *path)
 		free(p);
 		return 0;
 	}
-	if (mkdirs(p) < 0) {
+	if (make_dirs(p) < 0) {
 		diag_error(w->d, p, 0, "cannot make folder: %s", strerror(errno));
 		free(p);
 		return -1;

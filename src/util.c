@@ -4,11 +4,13 @@
  */
 #include "util.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void
 die(const char *fmt, ...)
@@ -87,20 +89,30 @@ xstrdup(const char *s)
 }
 
 char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	va_list copy;
+	char *p;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		die("vsnprintf: invalid format");
+	p = xmalloc((size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *
 xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *p;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		die("vsnprintf: invalid format");
-	p = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	p = xvasprintf(fmt, ap);
 	va_end(ap);
 	return p;
 }
@@ -167,4 +179,44 @@ bad:
 	*offset = i;
 	*line = ln;
 	return -1;
+}
+
+/*
+ * Makes dir and its parents; 0 or -1 with errno.  The folder itself is
+ * tried first: its parent mostly exists already, and a page costs one
+ * mkdir instead of one per level.
+ */
+int
+make_dirs(char *dir)
+{
+	char *s;
+
+	if (mkdir(dir, 0777) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	if ((s = strrchr(dir, '/')) != NULL && s != dir) {
+		*s = '\0';
+		if (make_dirs(dir) < 0) {
+			*s = '/';
+			return -1;
+		}
+		*s = '/';
+		if (mkdir(dir, 0777) == 0 || errno == EEXIST)
+			return 0;
+		return -1;
+	}
+	for (s = dir + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+			*s = '/';
+			return -1;
+		}
+		*s = '/';
+	}
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
 }

@@ -5,6 +5,7 @@
 #ifndef CRIER_UTIL_H
 #define CRIER_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #if defined(__GNUC__)
@@ -26,6 +27,13 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Returns a newly allocated formatted string; the caller frees. */
 char *xasprintf(const char *fmt, ...) CRIER_PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) CRIER_PRINTF(1, 0);
+
+/*
+ * Makes folder dir and its parents (dir is changed while this runs, then
+ * restored).  Returns 0, or -1 with errno set.
+ */
+int make_dirs(char *dir);
 
 /* Prints "crier: message" to stderr and exits with status 1. */
 CRIER_NORETURN void die(const char *fmt, ...) CRIER_PRINTF(1, 2);
