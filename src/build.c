@@ -340,6 +340,7 @@ build_run(const struct build_opts *o)
 	size_t i, n, nfiles = 0, nposts = 0, drafts = 0, future = 0;
 	char nowbuf[64];
 	time_t now = 0, first_due = 0;
+	size_t changed = 0, kept = 0;
 	struct state st_want;
 	char *outdir = NULL;
 	double start = now_seconds(), t = start;
@@ -446,6 +447,7 @@ build_run(const struct build_opts *o)
 	if (render_site(s, th, out, &d, jobs, &st) < 0)
 		goto out;
 	lap(o, &t, "render and write pages");
+	output_counts(out, &changed, &kept);
 	rc = output_commit(out, &d);
 	out = NULL;
 	if (rc < 0) {
@@ -466,9 +468,11 @@ build_run(const struct build_opts *o)
 		fprintf(stderr, "crier: held back %zu post%s dated after %s (publish with --future)\n",
 		    future, future == 1 ? "" : "s", now_text(now, nowbuf, sizeof(nowbuf)));
 	if (!o->quiet)
-		printf("crier: %zu post%s, %zu categor%s, %d page%s written to %s in %.2f s\n",
+		printf("crier: %zu post%s, %zu categor%s, %d page%s written to %s in %.2f s "
+		    "(%zu file%s changed, %zu unchanged)\n",
 		    s->nposts, s->nposts == 1 ? "" : "s", s->ncats, s->ncats == 1 ? "y" : "ies",
-		    st.pages, st.pages == 1 ? "" : "s", outdir, now_seconds() - start);
+		    st.pages, st.pages == 1 ? "" : "s", outdir, now_seconds() - start,
+		    changed, changed == 1 ? "" : "s", kept);
 	rc = 0;
 out:
 	output_abort(out);

@@ -25,6 +25,9 @@
 
 struct output_writer {
 	struct output *o;	/* what it writes into */
+	size_t written;		/* files written */
+	size_t kept;		/* files linked unchanged from the published output */
+	struct buf old;		/* scratch: a published file's bytes */
 	char *last;		/* the last folder made, to skip mkdir calls */
 	struct diag *d;		/* where errors go */
 	struct buf manifest;	/* every file it wrote, one a line */
@@ -34,6 +37,8 @@ struct output {
 	char *dir;		/* the published output */
 	char *stage;		/* the folder being written */
 	int lockfd;		/* holds the output's lock while open */
+	int has_old;		/* a published output exists to link from */
+	size_t written, kept;	/* of the writers closed so far */
 	struct output_writer w;	/* the writer of output_write */
 	pthread_mutex_t lock;	/* guards w.manifest when writers close */
 };
@@ -319,7 +324,7 @@ struct output *
 output_begin(const char *dir, struct diag *d)
 {
 	struct output *o = xcalloc(1, sizeof(*o));
-	char *parent = xstrdup(dir), *slash = strrchr(parent, '/');
+	char *parent = xstrdup(dir), *slash = strrchr(parent, '/'), *manifest;
 
 	o->dir = xstrdup(dir);
 	o->stage = beside(dir, "stage");
@@ -337,6 +342,9 @@ output_begin(const char *dir, struct diag *d)
 	}
 	if ((o->lockfd = take_lock(dir, d)) < 0)
 		goto fail;
+	manifest = xasprintf("%s/%s", dir, OUTPUT_MANIFEST);
+	o->has_old = access(manifest, F_OK) == 0;
+	free(manifest);
 	/* A stage left by a killed build is ours to clear, now that we hold the lock. */
 	if (output_remove_tree(o->stage) < 0 || mkdir(o->stage, 0777) < 0) {
 		diag_error(d, o->stage, 0, "cannot make the staging folder: %s", strerror(errno));
@@ -381,6 +389,35 @@ make_parents(struct output_writer *w, const char *path)
 	return 0;
 }
 
+/* 1 if the published output's file rel holds exactly len bytes of data. */
+static int
+same_as_old(struct output_writer *w, const char *rel, const char *data, size_t len)
+{
+	char *path = xasprintf("%s/%s", w->o->dir, rel);
+	struct stat st;
+	ssize_t n;
+	size_t got = 0;
+	int fd, same = 0;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
+		goto out;
+	buf_reset(&w->old);
+	if (w->old.cap < len + 1) {
+		buf_put(&w->old, "", 0);
+		w->old.s = xgrow(w->old.s, &w->old.cap, len + 1, 1);
+	}
+	while (got < len && (n = read(fd, w->old.s + got, len - got)) > 0)
+		got += (size_t)n;
+	same = got == len && memcmp(w->old.s, data, len) == 0;
+out:
+	close(fd);
+	return same;
+}
+
 int
 output_write(struct output *o, const char *rel, const char *data, size_t len, const char *what)
 {
@@ -404,9 +441,12 @@ output_writer_close(struct output_writer *w)
 		return;
 	pthread_mutex_lock(&w->o->lock);
 	buf_put(&w->o->w.manifest, buf_str(&w->manifest), w->manifest.len);
+	w->o->written += w->written;
+	w->o->kept += w->kept;
 	pthread_mutex_unlock(&w->o->lock);
 	free(w->last);
 	buf_free(&w->manifest);
+	buf_free(&w->old);
 	free(w);
 }
 
@@ -415,7 +455,7 @@ output_writer_write(struct output_writer *w, const char *rel, const char *data, 
     const char *what)
 {
 	struct output *o = w->o;
-	char *path;
+	char *path, *old = NULL;
 	ssize_t n;
 	int fd, rc = -1, err;
 
@@ -427,6 +467,24 @@ output_writer_write(struct output_writer *w, const char *rel, const char *data, 
 	path = xasprintf("%s/%s", o->stage, rel);
 	if (make_parents(w, path) < 0)
 		goto out;
+	/*
+	 * A file whose bytes did not change is linked from the published
+	 * output, not written: it keeps its mtime, so a deploy by rsync or
+	 * make sends only what changed.
+	 */
+	if (o->has_old && same_as_old(w, rel, data, len)) {
+		old = xasprintf("%s/%s", o->dir, rel);
+		if (link(old, path) == 0) {
+			w->kept++;
+			goto done;
+		}
+		if (errno == EEXIST) {
+			diag_error(w->d, what, 0, "%s is written twice: two pages, feeds or static "
+			    "files of the theme want the same path", rel);
+			goto out;
+		}
+		/* Another file system, or no links there: write it after all. */
+	}
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0666);
 	if (fd < 0) {
 		if (errno == EEXIST)
@@ -454,10 +512,13 @@ output_writer_write(struct output_writer *w, const char *rel, const char *data, 
 		diag_error(w->d, path, 0, "cannot write: %s", strerror(errno));
 		goto out;
 	}
+	w->written++;
+done:
 	buf_puts(&w->manifest, rel);
 	buf_putc(&w->manifest, '\n');
 	rc = 0;
 out:
+	free(old);
 	free(path);
 	return rc;
 }
@@ -470,6 +531,7 @@ output_free(struct output *o)
 	free(o->stage);
 	free(o->w.last);
 	buf_free(&o->w.manifest);
+	buf_free(&o->w.old);
 	pthread_mutex_destroy(&o->lock);
 	free(o);
 }
@@ -546,6 +608,13 @@ out:
 	free(old);
 	output_free(o);
 	return rc;
+}
+
+void
+output_counts(const struct output *o, size_t *written, size_t *kept)
+{
+	*written = o->written + o->w.written;
+	*kept = o->kept + o->w.kept;
 }
 
 void

@@ -59,6 +59,9 @@ void output_writer_close(struct output_writer *w);
  */
 int output_commit(struct output *o, struct diag *d);
 
+/* Files written, and files kept unchanged (linked from the published output), so far. */
+void output_counts(const struct output *o, size_t *written, size_t *kept);
+
 /* Removes the staging folder, leaving the output as it was; frees o. */
 void output_abort(struct output *o);
 

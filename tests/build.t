@@ -20,7 +20,7 @@ O=$R/output
 built "three posts: exit 0"
 check "three posts: one line on stdout" lines "$TMP/stdout" 1
 check "three posts: the summary line" matches "$TMP/stdout" \
-	'^crier: 3 posts, 2 categories, [0-9]+ pages written to .*/basic/output in [0-9]+\.[0-9]+ s$'
+	'^crier: 3 posts, 2 categories, [0-9]+ pages written to .*/basic/output in [0-9]+\.[0-9]+ s \([0-9]+ files changed, [0-9]+ unchanged\)$'
 check "three posts: nothing on stderr" lines "$TMP/stderr" 0
 check "post page at the default permalink" test -f "$O/2017/09/08/hurricane-irma/index.html"
 check "second post page" test -f "$O/2013/07/18/sql-balancer/index.html"

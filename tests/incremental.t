@@ -45,6 +45,30 @@ check "a new commit: the new post is published" test -f "$TMP/out/2020/03/03/b/i
 crier build -C "$R" -o "$TMP/out" --now 2030-01-02 --no-history
 check "--no-history: builds again" has "$TMP/stdout" "pages written to"
 
+# A build that does its work writes only the files whose bytes changed:
+# the others keep their mtimes, so an rsync deploy sends only those.
+crier build -C "$R" -o "$TMP/out" --now 2030-01-02 -q
+find "$TMP/out" -type f -exec touch -d 2000-01-01 {} +
+sed -i 's/Body of Second./Body of Second, edited./' "$R/posts/2020-03-03-b.md"
+commit_all "$R" "edit one post"
+crier build -C "$R" -o "$TMP/out" --now 2030-01-02
+check "one post edited: builds" has "$TMP/stdout" "pages written to"
+check "one post edited: its page is new" test "$(date -r "$TMP/out/2020/03/03/b/index.html" +%Y)" != 2000
+check "one post edited: the edit is published" has "$TMP/out/2020/03/03/b/index.html" "Body of Second, edited."
+check "one post edited: an unrelated post page keeps its mtime" \
+	test "$(date -r "$TMP/out/2030/01/01/later/index.html" +%Y)" = 2000
+check "one post edited: the stylesheet keeps its mtime" test "$(date -r "$TMP/out/style.css" +%Y)" = 2000
+check "one post edited: the summary counts what changed" \
+	matches "$TMP/stdout" '\([1-9][0-9]* files? changed, [1-9][0-9]* unchanged\)$'
+crier build -C "$R" -o "$TMP/cold" --now 2030-01-02 -q
+check "one post edited: the same bytes as a build into a new folder" \
+	diff -r "$TMP/cold" "$TMP/out"
+git -C "$R" rm -q posts/2020-03-03-b.md
+commit_all "$R" "remove a post"
+crier build -C "$R" -o "$TMP/out" --now 2030-01-02 -q
+check "a removed post: its page is gone" test ! -e "$TMP/out/2020/03/03/b/index.html"
+check "a removed post: not in the manifest" lacks "$TMP/out/.crier-manifest" "2020/03/03/b/"
+
 # A state file that is damaged or not crier's is ignored with a warning.
 S=$TMP/.crier-cache/out.state
 for how in garbage truncated empty foreign; do

@@ -22,6 +22,10 @@ cp -a "$TMP/out" "$TMP/published"
 sed -i 's/^Paragraph/Changed paragraph/' "$R"/posts/*.md
 commit_all "$R" "every post edited"
 
+# What a whole build of the new commit publishes, to tell it from a mix.
+crier build -C "$R" -o "$TMP/newsite" -q
+rm -f "$TMP/newsite/.crier-manifest"
+
 # Kill builds at many moments; the output must stay the published one.
 killed=0
 for delay in 0 0.005 0.01 0.02 0.03 0.05 0.08 0.1 0.15 0.2 0.3 0.4 0.6; do
@@ -31,8 +35,9 @@ for delay in 0 0.005 0.01 0.02 0.03 0.05 0.08 0.1 0.15 0.2 0.3 0.4 0.6; do
 	if kill -9 "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
 	wait "$pid" 2>/dev/null
 	if ! diff -r "$TMP/published" "$TMP/out" >"$TMP/diff" 2>&1; then
-		# A build that finished before the kill published the new site whole.
-		if grep -q "Changed paragraph" "$TMP/out/index.html" && [ ! -e "$TMP/.out.crier-stage" ]; then
+		# A build that got as far as publishing published the new site whole.
+		if diff -r -x .crier-manifest "$TMP/newsite" "$TMP/out" >/dev/null 2>&1; then
+			ok "killed after ${delay}s: the new site was published whole"
 			cp -a "$TMP/out" "$TMP/now" && rm -rf "$TMP/published" && mv "$TMP/now" "$TMP/published"
 			continue
 		fi
