@@ -136,4 +136,5 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
-	rm -rf build build-asan build-fuzz crier output .output.crier-stage .output.crier-old
+	rm -rf build build-asan build-fuzz crier output .output.crier-stage .output.crier-old \
+		.output.crier-lock .crier-cache

@@ -331,7 +331,7 @@ build_run(const struct build_opts *o)
 	size_t narenas = 0;
 	int *ok = NULL;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int jobs = o->jobs > 0 ? o->jobs : ncpu > 0 && ncpu < 256 ? (int)ncpu : 1;
+	int jobs = o->jobs > 0 ? o->jobs : ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
 	struct arena *a = arena_new();
 	struct repo_file *files = NULL;
 	struct post *posts = NULL;
@@ -339,7 +339,7 @@ build_run(const struct build_opts *o)
 	struct render_stats st;
 	size_t i, n, nfiles = 0, nposts = 0, drafts = 0, future = 0;
 	char nowbuf[64];
-	time_t now = 0, first_due = 0;
+	time_t now = 0, first_due = 0, last_published = 0;
 	size_t changed = 0, kept = 0;
 	struct state st_want;
 	char *outdir = NULL;
@@ -368,7 +368,7 @@ build_run(const struct build_opts *o)
 
 	/* The output is locked at once, so that a second build stops at once. */
 	if ((outdir = output_dir(o, r, cfg, &d)) != NULL &&
-	    output_check(outdir, repo_workdir(r), repo_gitdir(r), o->force, &d) == 0 &&
+	    output_check(outdir, repo_workdir(r), repo_gitdir(r), cfg->posts, o->force, &d) == 0 &&
 	    d.errors == 0 && (out = output_begin(outdir, &d)) == NULL)
 		goto out;
 	lap(o, &t, "open repository, site.ini");
@@ -436,6 +436,8 @@ build_run(const struct build_opts *o)
 			post_clear(&posts[i]);
 			continue;
 		}
+		if (posts[i].date > last_published)
+			last_published = posts[i].date;
 		posts[n++] = posts[i];
 	}
 	nposts = n;
@@ -443,27 +445,25 @@ build_run(const struct build_opts *o)
 	s = site_new(cfg, posts, nposts, &d);
 	if (d.errors > 0 || s == NULL || th == NULL || out == NULL)
 		goto out;
-	lap(o, &t, "sort, group, check output");
+	lap(o, &t, "sort and group");
 	if (render_site(s, th, out, &d, jobs, &st) < 0)
 		goto out;
 	lap(o, &t, "render and write pages");
 	output_counts(out, &changed, &kept);
-	rc = output_commit(out, &d);
-	out = NULL;
-	if (rc < 0) {
-		rc = 1;
+	if (output_commit(out, &d) < 0)
 		goto out;
-	}
 	lap(o, &t, "publish");
 	if (drafts > 0 && !o->quiet)
 		fprintf(stderr, "crier: held back %zu draft%s (publish with --drafts)\n", drafts,
 		    drafts == 1 ? "" : "s");
-	if (!o->worktree) {
-		/* The output holds until the first held-back post is due. */
-		want_state(&st_want, r, th, o);
-		st_want.valid_until = o->future ? 0 : first_due;
+	/* Recorded while the lock is held, so no other build can interleave. */
+	want_state(&st_want, r, th, o);
+	st_want.valid_from = o->future ? 0 : last_published;
+	st_want.valid_until = o->future ? 0 : first_due;
+	if (o->worktree)
+		state_forget(outdir);	/* a preview is of no commit */
+	else
 		state_save(outdir, &st_want, &d);
-	}
 	if (future > 0 && !o->quiet)
 		fprintf(stderr, "crier: held back %zu post%s dated after %s (publish with --future)\n",
 		    future, future == 1 ? "" : "s", now_text(now, nowbuf, sizeof(nowbuf)));

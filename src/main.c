@@ -116,6 +116,7 @@ main(int argc, char **argv)
 			o.jobs = atoi(optarg);
 			if (o.jobs < 1 || o.jobs > 256) {
 				fprintf(stderr, "crier: -j wants a number of threads from 1 to 256\n");
+				fputs(usage, stderr);
 				return 2;
 			}
 			break;

@@ -187,7 +187,8 @@ inside(const char *path, const char *wd, const char *a, const char *b)
 }
 
 int
-output_check(const char *dir, const char *workdir, const char *gitdir, int force, struct diag *d)
+output_check(const char *dir, const char *workdir, const char *gitdir, const char *posts,
+    int force, struct diag *d)
 {
 	char *out = canonical(dir), *wd = workdir ? canonical(workdir) : NULL;
 	char *gd = gitdir ? canonical(gitdir) : NULL;
@@ -212,7 +213,7 @@ output_check(const char *dir, const char *workdir, const char *gitdir, int force
 		    "around it, as the output folder");
 		goto done;
 	}
-	if (wd != NULL && inside(out, wd, "posts", "themes")) {
+	if (wd != NULL && inside(out, wd, posts, "themes")) {
 		diag_error(d, dir, 0, "refusing to use the posts or themes folder, or a folder in "
 		    "one, as the output folder");
 		goto done;
@@ -225,7 +226,7 @@ output_check(const char *dir, const char *workdir, const char *gitdir, int force
 		diag_error(d, dir, 0, "the output folder is not a folder");
 		goto done;
 	}
-	if (has(out, ".git") || has(out, "posts") || has(out, "site.ini") ||
+	if (has(out, ".git") || has(out, posts) || has(out, "site.ini") ||
 	    (has(out, "HEAD") && has(out, "objects") && has(out, "refs"))) {
 		diag_error(d, dir, 0, "refusing to replace a folder that holds .git, posts/ or "
 		    "site.ini, or is a git repository: it looks like sources, not output");
@@ -606,7 +607,6 @@ fail_quiet:
 	output_remove_tree(o->stage);
 out:
 	free(old);
-	output_free(o);
 	return rc;
 }
 

@@ -23,8 +23,8 @@ struct output;
  * folder are refused even with force.  workdir may be NULL.  Returns 0,
  * or -1 after reporting to d.
  */
-int output_check(const char *dir, const char *workdir, const char *gitdir, int force,
-    struct diag *d);
+int output_check(const char *dir, const char *workdir, const char *gitdir, const char *posts,
+    int force, struct diag *d);
 
 /*
  * Starts a build of the output folder dir: makes a staging folder beside
@@ -55,14 +55,18 @@ void output_writer_close(struct output_writer *w);
 
 /*
  * Writes the manifest and replaces the output with the staging folder.
- * Returns 0, or -1 after reporting to d; frees o.
+ * Returns 0, or -1 after reporting to d.  The lock is still held: the
+ * caller ends with output_abort, which then only lets it go and frees o.
  */
 int output_commit(struct output *o, struct diag *d);
 
 /* Files written, and files kept unchanged (linked from the published output), so far. */
 void output_counts(const struct output *o, size_t *written, size_t *kept);
 
-/* Removes the staging folder, leaving the output as it was; frees o. */
+/*
+ * Removes the staging folder if it is still there, leaving the output as
+ * it was, lets the lock go and frees o; output_abort(NULL) does nothing.
+ */
 void output_abort(struct output *o);
 
 /* 1 if rel is a relative path that stays below the folder it is joined to. */

@@ -18,7 +18,7 @@
 #include "output.h"
 #include "util.h"
 
-#define MAGIC "crier-state 1"
+#define MAGIC "crier-state 2"
 
 uint64_t
 state_hash(uint64_t h, const void *p, size_t n)
@@ -94,11 +94,13 @@ parse(const char *text, struct state *st)
 {
 	char commit[64];
 	unsigned long long theme, flags, manifest;
-	long long valid;
+	long long valid, from;
 
 	if (sscanf(text, MAGIC "\ncommit %63s\ntheme %16llx\nflags %16llx\n"
-	    "valid_until %lld\nmanifest %16llx\n", commit, &theme, &flags, &valid, &manifest) != 5)
+	    "valid_from %lld\nvalid_until %lld\nmanifest %16llx\n", commit, &theme, &flags,
+	    &from, &valid, &manifest) != 6)
 		return -1;
+	st->valid_from = (time_t)from;
 	memcpy(st->commit, commit, sizeof(st->commit));
 	st->theme = theme;
 	st->flags = flags;
@@ -122,13 +124,24 @@ state_fresh(const char *outdir, const struct state *want, time_t now, struct dia
 		goto out;
 	}
 	fresh = strcmp(had.commit, want->commit) == 0 && had.theme == want->theme &&
-	    had.flags == want->flags && (had.valid_until == 0 || now < had.valid_until) &&
+	    had.flags == want->flags && now >= had.valid_from &&
+	    (had.valid_until == 0 || now < had.valid_until) &&
 	    had.manifest != 0 && had.manifest == state_manifest_hash(outdir);
 out:
 	buf_free(&b);
 	free(path);
 	free(dir);
 	return fresh;
+}
+
+void
+state_forget(const char *outdir)
+{
+	char *dir, *path = state_path(outdir, &dir);
+
+	unlink(path);
+	free(path);
+	free(dir);
 }
 
 void
@@ -143,8 +156,9 @@ state_save(const char *outdir, struct state *st, struct diag *d)
 	if ((fp = fopen(tmp, "w")) == NULL)
 		goto fail;
 	fprintf(fp, MAGIC "\ncommit %s\ntheme %016" PRIx64 "\nflags %016" PRIx64 "\n"
-	    "valid_until %lld\nmanifest %016" PRIx64 "\n", st->commit, st->theme, st->flags,
-	    (long long)st->valid_until, st->manifest);
+	    "valid_from %lld\nvalid_until %lld\nmanifest %016" PRIx64 "\n", st->commit,
+	    st->theme, st->flags, (long long)st->valid_from, (long long)st->valid_until,
+	    st->manifest);
 	if (fclose(fp) != 0 || rename(tmp, path) < 0)
 		goto fail;
 	goto out;

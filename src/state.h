@@ -16,6 +16,7 @@ struct state {
 	char commit[64];	/* the commit built, in hex */
 	uint64_t theme;		/* hash of the theme's files */
 	uint64_t flags;		/* hash of the options that change the output */
+	time_t valid_from;	/* the output needs a "now" at least this */
 	time_t valid_until;	/* the output may change at this "now" (0: never) */
 	uint64_t manifest;	/* hash of the output's manifest */
 };
@@ -25,12 +26,15 @@ struct state {
 uint64_t state_hash(uint64_t h, const void *p, size_t n);
 
 /*
- * 1 if the output outdir was last built from exactly want, at a now
- * before its valid_until, and its manifest is as that build left it.
+ * 1 if the output outdir was last built from exactly want, at a now in
+ * [valid_from, valid_until), and its manifest is as that build left it.
  * A state file that cannot be read as one is reported as a warning and
  * ignored.
  */
 int state_fresh(const char *outdir, const struct state *want, time_t now, struct diag *d);
+
+/* Forgets outdir's state, so that its next build does everything. */
+void state_forget(const char *outdir);
 
 /* Records st as the state of outdir; failures are warnings only. */
 void state_save(const char *outdir, struct state *st, struct diag *d);

@@ -35,6 +35,19 @@ check "a later now, before the scheduled post: nothing to do" has "$TMP/stdout" 
 crier build -C "$R" -o "$TMP/out" --now 2030-01-02
 check "a now after the scheduled post: builds again" has "$TMP/stdout" "pages written to"
 check "a now after the scheduled post: it is published" test -f "$TMP/out/2030/01/01/later/index.html"
+crier build -C "$R" -o "$TMP/out" --now 2029-12-31
+check "now moved back before the post: builds again" has "$TMP/stdout" "pages written to"
+check "now moved back before the post: it is held back again" test ! -e "$TMP/out/2030/01/01/later/index.html"
+crier build -C "$R" -o "$TMP/out" --now 2030-01-02 -q
+
+# A preview into the same output is of no commit: the next build redoes it.
+sed -i 's/Body of First./Previewed, not committed./' "$R/posts/2020-01-01-a.md"
+crier build -C "$R" -o "$TMP/out" --now 2030-01-02 --worktree -q
+check "a preview: publishes the uncommitted text" has "$TMP/out/2020/01/01/a/index.html" "Previewed, not committed."
+git -C "$R" checkout -q -- posts/2020-01-01-a.md
+crier build -C "$R" -o "$TMP/out" --now 2030-01-02
+check "after a preview: the next build does its work" has "$TMP/stdout" "pages written to"
+check "after a preview: the committed text is back" lacks "$TMP/out/2020/01/01/a/index.html" "Previewed"
 
 post "$R" 2020-03-03-b.md "Second" "2020-03-03 10:00 +0000" "[News]"
 commit_all "$R" "another post"
