@@ -69,7 +69,14 @@ buf_put_html(struct buf *b, const char *s, size_t n)
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
 		case '\'': rep = "&#39;"; break;
-		default: continue;
+		default:
+			/* Control characters have no place in a page. */
+			if ((unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+				rep = "";
+			else if (s[i] == 0x7f)
+				rep = "";
+			else
+				continue;
 		}
 		buf_put(b, s + start, i - start);
 		buf_puts(b, rep);

@@ -21,7 +21,10 @@ void buf_put(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) CRIER_PRINTF(2, 3);
-/* Appends s with & < > " ' escaped for HTML text and attributes. */
+/*
+ * Appends s with & < > " ' escaped for HTML text and attributes, and
+ * control characters other than tab and line ends dropped.
+ */
 void buf_put_html(struct buf *b, const char *s, size_t n);
 void buf_reset(struct buf *b);
 /* Returns the contents (never NULL) and gives up ownership; b is empty. */

@@ -29,9 +29,10 @@ struct parse {
 	const char *path;
 	struct diag *d;
 	int bad;		/* errors seen */
+	unsigned long seen;	/* bit i: keys[i] was given */
 };
 
-enum kind { STR, URL, INT, BOOL, ZONE, DIR, PERMALINK };
+enum kind { STR, URL, INT, BOOL, ZONE, DIR, PERMALINK, LANG };
 
 struct key {
 	const char *section;
@@ -45,7 +46,7 @@ static const struct key keys[] = {
 	{ "site", "title", STR, F(title) },
 	{ "site", "url", URL, F(url) },
 	{ "site", "description", STR, F(description) },
-	{ "site", "language", STR, F(language) },
+	{ "site", "language", LANG, F(language) },
 	{ "site", "timezone", ZONE, F(timezone) },
 	{ "site", "author", STR, F(author) },
 	{ "build", "posts", DIR, F(posts) },
@@ -181,6 +182,23 @@ url_ok(const char *u)
 	return 1;
 }
 
+/* 1 if t is a BCP 47 language tag in form: letters, then -parts of letters and digits. */
+static int
+lang_ok(const char *t)
+{
+	size_t n = strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+	if (n < 1 || n > 8)
+		return 0;
+	for (t += n; *t == '-'; t += n) {
+		t++;
+		n = strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+		if (n < 1 || n > 8)
+			return 0;
+	}
+	return *t == '\0';
+}
+
 /* 1 if d is a relative folder that stays inside the repository. */
 static int
 dir_ok(const char *d)
@@ -262,6 +280,13 @@ set_value(struct parse *p, const struct key *k, const char *val)
 			return -1;
 		}
 		break;
+	case LANG:
+		if (!lang_ok(val)) {
+			diag_error(p->d, where, line,
+			    "language: \"%s\" is not a language tag (e.g. en, en-US)", val);
+			return -1;
+		}
+		break;
 	case STR:
 		break;
 	}
@@ -284,6 +309,10 @@ handler(void *user, const char *section, const char *name, const char *val)
 
 	for (i = 0; i < NELEM(keys); i++)
 		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name)) {
+			if (p->seen & (1UL << i))
+				diag_warn(p->d, p->path, p->r->line,
+				    "key \"%s\" given twice in [%s]; the last one is used", name, section);
+			p->seen |= 1UL << i;
 			if (set_value(p, &keys[i], val) < 0)
 				p->bad++;
 			return 1;
@@ -297,7 +326,9 @@ handler(void *user, const char *section, const char *name, const char *val)
 			c->params[i].key = xstrdup(name);
 			c->params[i].val = NULL;
 			c->nparams++;
-		}
+		} else
+			diag_warn(p->d, p->path, p->r->line,
+			    "key \"%s\" given twice in [site]; the last one is used", name);
 		free(c->params[i].val);
 		c->params[i].val = xstrdup(val);
 		return 1;

@@ -12,6 +12,22 @@
 
 #include "buf.h"
 
+/*
+ * Appends path with its control characters as \xHH, so that a hostile
+ * file name cannot drive the terminal or the CI log.
+ */
+static void
+put_path(struct buf *b, const char *path)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			buf_printf(b, "\\x%02x", *p);
+		else
+			buf_putc(b, (char)*p);
+}
+
 static void
 report(struct diag *d, const char *kind, const char *path, long line, const char *fmt,
     va_list ap)
@@ -19,11 +35,12 @@ report(struct diag *d, const char *kind, const char *path, long line, const char
 	struct buf b = BUF_INIT;
 	char *msg;
 
-	if (path != NULL && line > 0)
-		buf_printf(&b, "%s:%ld: %s: ", path, line, kind);
-	else if (path != NULL)
-		buf_printf(&b, "%s: %s: ", path, kind);
-	else
+	if (path != NULL) {
+		put_path(&b, path);
+		if (line > 0)
+			buf_printf(&b, ":%ld", line);
+		buf_printf(&b, ": %s: ", kind);
+	} else
 		buf_printf(&b, "crier: %s: ", kind);
 	msg = xvasprintf(fmt, ap);
 	buf_puts(&b, msg);

@@ -255,7 +255,15 @@ feed_rss(const struct feed_info *f, struct buf *out)
 		element(&wr, "dc:creator", e->author);
 		for (j = 0; j < e->ncats; j++)
 			element(&wr, "category", e->cats[j]);
-		element(&wr, "description", e->summary ? e->summary : e->html);
+		if (e->summary) {
+			/* A description is HTML; a summary is text, so it is escaped first. */
+			struct buf h = BUF_INIT;
+
+			buf_put_html(&h, e->summary, strlen(e->summary));
+			element(&wr, "description", buf_str(&h));
+			buf_free(&h);
+		} else
+			element(&wr, "description", e->html);
 		element(&wr, "content:encoded", e->html);
 		end(&wr);
 	}

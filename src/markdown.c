@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
@@ -25,6 +26,33 @@ static pthread_mutex_t inline_lock = PTHREAD_MUTEX_INITIALIZER;
 static const char *const extensions[] = {
 	"table", "strikethrough", "autolink", "tasklist", "tagfilter",
 };
+
+/*
+ * cmark-gfm's safe mode drops javascript:, vbscript:, file: and data:
+ * links but keeps data:image/png and its like; crier drops those too,
+ * since an SVG or a huge inline image in a feed is no better.
+ */
+static void
+drop_data_links(cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	cmark_node *n;
+	const char *url;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER ||
+		    (cmark_node_get_type(n) != CMARK_NODE_LINK && cmark_node_get_type(n) != CMARK_NODE_IMAGE))
+			continue;
+		url = cmark_node_get_url(n);
+		while (url != NULL && (*url == ' ' || *url == '\t' || *url == '\n'))
+			url++;
+		if (url != NULL && strncasecmp(url, "data:", 5) == 0)
+			cmark_node_set_url(n, "");
+	}
+	cmark_iter_free(it);
+}
 
 void
 markdown_init(void)
@@ -59,6 +87,8 @@ markdown_render(const char *text, size_t len, int smart, int unsafe)
 	pthread_mutex_lock(&inline_lock);
 	doc = cmark_parser_finish(parser);
 	pthread_mutex_unlock(&inline_lock);
+	if (!unsafe)
+		drop_data_links(doc);
 	html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(parser));
 	if (html == NULL)
 		die("out of memory");

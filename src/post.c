@@ -17,6 +17,7 @@
 
 #define MAX_DEPTH 32
 #define MAX_NODES 10000
+#define MAX_FRONT_MATTER (1024 * 1024)
 
 struct loader {
 	yaml_parser_t parser;
@@ -106,6 +107,10 @@ load_node(struct loader *l, yaml_event_t *ev, int depth)
 			yaml_event_delete(&next);
 			if (item == NULL)
 				return NULL;
+			if (item->type == VALUE_STR && memchr(item->s, '\0', item->len) != NULL) {
+				diag_error(l->d, l->path, item->line, "a list item holds a NUL character");
+				return NULL;
+			}
 			value_push(l->a, v, item);
 		}
 	case YAML_MAPPING_START_EVENT:
@@ -124,7 +129,7 @@ load_node(struct loader *l, yaml_event_t *ev, int depth)
 			yaml_event_delete(&next);
 			if (key == NULL)
 				return NULL;
-			if (key->type != VALUE_STR) {
+			if (key->type != VALUE_STR || memchr(key->s, '\0', key->len) != NULL) {
 				diag_error(l->d, l->path, key->line, "front matter keys must be text");
 				return NULL;
 			}
@@ -139,6 +144,11 @@ load_node(struct loader *l, yaml_event_t *ev, int depth)
 			yaml_event_delete(&next);
 			if (item == NULL)
 				return NULL;
+			/* "\0" is a YAML escape; C strings would end there. */
+			if (item->type == VALUE_STR && memchr(item->s, '\0', item->len) != NULL) {
+				diag_error(l->d, l->path, item->line, "%s holds a NUL character", key->s);
+				return NULL;
+			}
 			value_set(l->a, v, key->s, item);
 		}
 	default:
@@ -290,7 +300,7 @@ get_date(const struct value *fm, const char *key, time_t *t, long *off, const ch
 }
 
 static void
-add_cat(struct post *p, const char *s, size_t n)
+add_cat(struct post *p, const char *s, size_t n, int line)
 {
 	size_t i;
 
@@ -306,6 +316,8 @@ add_cat(struct post *p, const char *s, size_t n)
 		if (strlen(p->cats[i]) == n && !memcmp(p->cats[i], s, n))
 			return;
 	p->cats = xrealloc(p->cats, (p->ncats + 1) * sizeof(*p->cats));
+	p->cat_lines = xrealloc(p->cat_lines, (p->ncats + 1) * sizeof(*p->cat_lines));
+	p->cat_lines[p->ncats] = line;
 	p->cats[p->ncats++] = xstrndup(s, n);
 }
 
@@ -320,7 +332,7 @@ get_cats(struct post *p, const struct value *fm, const char *key, int split, str
 	if (v == NULL || v->type == VALUE_NULL)
 		return;
 	if (v->type == VALUE_STR && !split) {
-		add_cat(p, v->s, v->len);
+		add_cat(p, v->s, v->len, v->line);
 		return;
 	}
 	if (v->type == VALUE_STR) {
@@ -328,7 +340,7 @@ get_cats(struct post *p, const struct value *fm, const char *key, int split, str
 		for (s = v->s; *s; s = e) {
 			s += strspn(s, " \t");
 			e = s + strcspn(s, " \t");
-			add_cat(p, s, (size_t)(e - s));
+			add_cat(p, s, (size_t)(e - s), v->line);
 		}
 		return;
 	}
@@ -344,7 +356,7 @@ get_cats(struct post *p, const struct value *fm, const char *key, int split, str
 			(*bad)++;
 			continue;
 		}
-		add_cat(p, v->items[i]->s, v->items[i]->len);
+		add_cat(p, v->items[i]->s, v->items[i]->len, v->items[i]->line);
 	}
 }
 
@@ -377,6 +389,11 @@ post_parse(struct post *p, const char *path, const char *text, size_t len,
 	}
 	p->body = after;
 	p->body_line = line + 1;
+	/* Front matter is a title and a few words; each is copied into many pages. */
+	if (yaml_end - off > MAX_FRONT_MATTER) {
+		diag_error(d, path, 1, "front matter is larger than 1 MiB");
+		return -1;
+	}
 	fm = load_yaml(path, text + off, yaml_end - off, 2, a, d);
 	if (fm == NULL)
 		return -1;
@@ -443,6 +460,7 @@ post_clear(struct post *p)
 	for (i = 0; i < p->ncats; i++)
 		free(p->cats[i]);
 	free(p->cats);
+	free(p->cat_lines);
 	free(p->url);
 	free(p->html);
 	memset(p, 0, sizeof(*p));

@@ -25,6 +25,7 @@ struct post {
 	char *slug;		/* URL word: [a-z0-9-]+ */
 	char *summary;		/* front matter summary, or NULL */
 	char **cats;		/* category display names, in post order */
+	int *cat_lines;		/* the line each was named on */
 	size_t ncats;
 	int draft;		/* draft: true or published: false */
 	size_t body;		/* offset of the Markdown body in the text */

@@ -213,7 +213,13 @@ emit(struct ctx *c, const char *tmpl, const struct value *root, const char *path
 	const char *file = url_file(c, path);
 
 	buf_reset(&c->page);
-	if (tmpl_render(c->t->tmpls, tmpl, &value_tmpl_data, root, &c->page) < 0) {
+	switch (tmpl_render(c->t->tmpls, tmpl, &value_tmpl_data, root, &c->page)) {
+	case 0:
+		break;
+	case -2:
+		diag_error(c->d, what, 0, "the page grows past 64 MiB; does a partial include itself?");
+		return -1;
+	default:
 		diag_error(c->d, c->t->where, 0, "missing template %s.mustache", tmpl);
 		return -1;
 	}

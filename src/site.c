@@ -35,6 +35,21 @@ cmp_cat(const void *a, const void *b)
 	return strcmp(((const struct category *)a)->slug, ((const struct category *)b)->slug);
 }
 
+/* 1 if a part of URL path u is longer than a file name may be. */
+static int
+long_part(const char *u)
+{
+	size_t n;
+
+	for (; *u; u += n) {
+		u += *u == '/';
+		n = strcspn(u, "/");
+		if (n > 255)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 check_urls(struct site *s, struct diag *d)
 {
@@ -44,6 +59,10 @@ check_urls(struct site *s, struct diag *d)
 	for (i = 0; i < s->nposts; i++)
 		by[i] = &s->posts[i];
 	xqsort(by, s->nposts, sizeof(*by), cmp_url);
+	for (i = 0; i < s->nposts; i++)
+		if (long_part(by[i]->url))
+			diag_error(d, by[i]->path, 0, "the URL %s has a part longer than 255 bytes; "
+			    "give the post a shorter slug", by[i]->url);
 	for (i = 1; i < s->nposts; i++)
 		if (strcmp(by[i - 1]->url, by[i]->url) == 0)
 			diag_error(d, by[i]->path, 0, "has the same URL %s as %s; give one of them another slug or date",
@@ -53,14 +72,14 @@ check_urls(struct site *s, struct diag *d)
 
 /* The category of slug, added if new; NULL after a clash of names. */
 static struct category *
-find_cat(struct site *s, const char *name, const char *path, struct diag *d)
+find_cat(struct site *s, const char *name, const char *path, int line, struct diag *d)
 {
 	char *slug = slugify(name, strlen(name));
 	struct category *c;
 	size_t i;
 
 	if (*slug == '\0') {
-		diag_error(d, path, 0, "category \"%s\" has no letters or digits for its URL", name);
+		diag_error(d, path, line, "category \"%s\" has no letters or digits for its URL", name);
 		free(slug);
 		return NULL;
 	}
@@ -70,7 +89,7 @@ find_cat(struct site *s, const char *name, const char *path, struct diag *d)
 			continue;
 		free(slug);
 		if (strcmp(c->name, name) != 0) {
-			diag_error(d, path, 0, "category \"%s\" has the same URL /category/%s/ as \"%s\" in %s; spell them alike",
+			diag_error(d, path, line, "category \"%s\" has the same URL /category/%s/ as \"%s\" in %s; spell them alike",
 			    name, c->slug, c->name, c->path);
 			return NULL;
 		}
@@ -101,7 +120,7 @@ site_new(const struct config *cfg, struct post *posts, size_t n, struct diag *d)
 	/* Posts are walked newest first, so each category's list is too. */
 	for (i = 0; i < n; i++)
 		for (j = 0; j < posts[i].ncats; j++) {
-			if ((c = find_cat(s, posts[i].cats[j], posts[i].path, d)) == NULL)
+			if ((c = find_cat(s, posts[i].cats[j], posts[i].path, posts[i].cat_lines[j], d)) == NULL)
 				continue;
 			c->posts = xrealloc(c->posts, (c->nposts + 1) * sizeof(*c->posts));
 			c->posts[c->nposts++] = &posts[i];

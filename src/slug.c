@@ -151,12 +151,25 @@ token_at(const char *p)
 const char *
 permalink_check(const char *pat)
 {
+	static _Thread_local char msg[96];
 	const char *p, *seg;
+	unsigned long cp;
 	int slug = 0;
 	size_t n;
 
 	if (*pat != '/')
 		return "must start with \"/\"";
+	/*
+	 * Printable ASCII only: a server that normalises Unicode would read a
+	 * look-alike slash (U+2215, U+FF0F) as "/".
+	 */
+	for (p = pat; *p; p++)
+		if ((unsigned char)*p >= 0x7f) {
+			utf8_next((const unsigned char *)p, strlen(p), &cp);
+			snprintf(msg, sizeof(msg),
+			    "may only hold printable ASCII characters (found U+%04lX)", cp);
+			return msg;
+		}
 	for (p = pat; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == '\\' || *p == '?' || *p == '#' || *p == '%')
 			return "may not hold control characters, \"\\\", \"?\", \"#\" or \"%\"";

@@ -20,7 +20,8 @@
  * Nested partial, parent and argument expansions.  A template that
  * includes itself stops expanding here instead of exhausting the stack.
  */
-#define TMPL_MAXDEPTH 100
+#define TMPL_MAXDEPTH 32
+#define TMPL_MAXOUT ((size_t)64 << 20)	/* bytes one render may write */
 
 #define NOPOS ((size_t)-1)
 
@@ -134,6 +135,8 @@ struct render {
 	struct buf ind;		/* indentation owed at each line start */
 	int bol;		/* at a line start: indentation is owed */
 	int depth;		/* nested expansions */
+	size_t start;		/* length of out before this render */
+	int toobig;		/* the output passed TMPL_MAXOUT: stop */
 };
 
 static int perr(struct parser *, int, const char *, ...) CRIER_PRINTF(3, 4);
@@ -992,6 +995,14 @@ render_nodes(struct render *r, const struct node *v, size_t n,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		/*
+		 * The depth limit alone does not bound the output: a partial
+		 * that includes itself once per item doubles it at each level.
+		 */
+		if (r->toobig || r->out->len - r->start > TMPL_MAXOUT) {
+			r->toobig = 1;
+			return;
+		}
 		switch (v[i].type) {
 		case N_TEXT:
 			put_text(r, v[i].s, v[i].len);
@@ -1032,10 +1043,17 @@ tmpl_render(const struct tmpl_set *set, const char *name,
 	r.set = set;
 	r.d = data;
 	r.out = out;
+	r.start = out->len;
 	r.bol = 1;
 	ctx_push(&r, root);
 	render_nodes(&r, t->nodes, t->nnodes, NULL);
 	free(r.stack);
 	buf_free(&r.ind);
+	if (r.toobig) {
+		out->len = r.start;
+		if (out->s)
+			out->s[out->len] = '\0';
+		return -2;
+	}
 	return 0;
 }

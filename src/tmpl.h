@@ -61,8 +61,10 @@ int tmpl_set_has(const struct tmpl_set *set, const char *name);
 /*
  * Renders the template called name with root as the bottom of the
  * context stack, appending to out.  A missing partial renders as "", as
- * the spec says.  Returns 0, or -1 if name is not in the set.  The set is
- * only read, so several threads may render from one set at once.
+ * the spec says.  Returns 0, -1 if name is not in the set, or -2 if the
+ * output grew past 64 MiB (a partial that includes itself), with out as
+ * it was.  The set is only read, so several threads may render from one
+ * set at once.
  */
 int tmpl_render(const struct tmpl_set *set, const char *name,
     const struct tmpl_data *data, const void *root, struct buf *out);
