@@ -217,7 +217,8 @@ emit(struct ctx *c, const char *tmpl, const struct value *root, const char *path
 	case 0:
 		break;
 	case -2:
-		diag_error(c->d, what, 0, "the page grows past 64 MiB; does a partial include itself?");
+		diag_error(c->d, what, 0, "the page grows past 64 MiB or 16 million template steps; "
+		    "does a partial include itself?");
 		return -1;
 	default:
 		diag_error(c->d, c->t->where, 0, "missing template %s.mustache", tmpl);

@@ -22,6 +22,7 @@
  */
 #define TMPL_MAXDEPTH 32
 #define TMPL_MAXOUT ((size_t)64 << 20)	/* bytes one render may write */
+#define TMPL_MAXSTEPS ((size_t)16 << 20)	/* nodes one render may visit */
 
 #define NOPOS ((size_t)-1)
 
@@ -61,6 +62,8 @@ struct tmpl_set {
 	struct tmpl *v;		/* sorted by name, to find partials fast */
 	size_t n;
 	size_t cap;
+	size_t max_out;		/* bytes one render may write */
+	size_t max_steps;	/* nodes one render may visit */
 };
 
 /* A growing array of nodes. */
@@ -136,7 +139,8 @@ struct render {
 	int bol;		/* at a line start: indentation is owed */
 	int depth;		/* nested expansions */
 	size_t start;		/* length of out before this render */
-	int toobig;		/* the output passed TMPL_MAXOUT: stop */
+	size_t steps;		/* nodes visited */
+	int toobig;		/* past the set's limits: stop */
 };
 
 static int perr(struct parser *, int, const char *, ...) CRIER_PRINTF(3, 4);
@@ -711,7 +715,18 @@ tmpl_clear(struct tmpl *t)
 struct tmpl_set *
 tmpl_set_new(void)
 {
-	return xcalloc(1, sizeof(struct tmpl_set));
+	struct tmpl_set *set = xcalloc(1, sizeof(struct tmpl_set));
+
+	set->max_out = TMPL_MAXOUT;
+	set->max_steps = TMPL_MAXSTEPS;
+	return set;
+}
+
+void
+tmpl_set_limits(struct tmpl_set *set, size_t max_out, size_t max_steps)
+{
+	set->max_out = max_out;
+	set->max_steps = max_steps;
 }
 
 void
@@ -999,7 +1014,8 @@ render_nodes(struct render *r, const struct node *v, size_t n,
 		 * The depth limit alone does not bound the output: a partial
 		 * that includes itself once per item doubles it at each level.
 		 */
-		if (r->toobig || r->out->len - r->start > TMPL_MAXOUT) {
+		if (r->toobig || r->out->len - r->start > r->set->max_out ||
+		    ++r->steps > r->set->max_steps) {
 			r->toobig = 1;
 			return;
 		}

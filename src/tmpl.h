@@ -55,6 +55,12 @@ void tmpl_set_free(struct tmpl_set *set);
 int tmpl_set_add(struct tmpl_set *set, const char *name, const char *path,
     const char *src, size_t len);
 
+/*
+ * Bounds what one render may do: bytes written and nodes visited (by
+ * default 64 MiB and 16 Mi nodes).  Past either, tmpl_render stops.
+ */
+void tmpl_set_limits(struct tmpl_set *set, size_t max_out, size_t max_steps);
+
 /* 1 if the set holds a template called name. */
 int tmpl_set_has(const struct tmpl_set *set, const char *name);
 
@@ -62,8 +68,8 @@ int tmpl_set_has(const struct tmpl_set *set, const char *name);
  * Renders the template called name with root as the bottom of the
  * context stack, appending to out.  A missing partial renders as "", as
  * the spec says.  Returns 0, -1 if name is not in the set, or -2 if the
- * output grew past 64 MiB (a partial that includes itself), with out as
- * it was.  The set is only read, so several threads may render from one
+ * render went past the set's limits (a partial that includes itself),
+ * with out as it was.  The set is only read, so several threads may render from one
  * set at once.
  */
 int tmpl_render(const struct tmpl_set *set, const char *name,
