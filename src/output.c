@@ -321,6 +321,90 @@ drop_lock(struct output *o)
 	o->lockfd = -1;
 }
 
+/* What output_foreign's walk needs: the manifest's names, sorted. */
+static const char *foreign_root;
+static char **foreign_names;
+static size_t foreign_n;
+static char **foreign_found;		/* the files not in the manifest */
+static size_t foreign_count;
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+foreign_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	const char *rel = path + strlen(foreign_root) + 1;
+
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_D || flag == FTW_DP || strlen(path) <= strlen(foreign_root))
+		return 0;
+	if (strcmp(rel, OUTPUT_MANIFEST) == 0 ||
+	    bsearch(&rel, foreign_names, foreign_n, sizeof(*foreign_names), cmp_str) != NULL)
+		return 0;
+	foreign_found = xrealloc(foreign_found, (foreign_count + 1) * sizeof(*foreign_found));
+	foreign_found[foreign_count++] = xstrdup(rel);
+	return 0;
+}
+
+int
+output_foreign(const char *dir, int force, struct diag *d)
+{
+	char *path = xasprintf("%s/%s", dir, OUTPUT_MANIFEST), *s, *nl;
+	struct buf text = BUF_INIT, found = BUF_INIT;
+	size_t i;
+	char chunk[65536];
+	ssize_t n;
+	int fd, rc = 0;
+
+	if (force || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		free(path);
+		return 0;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_put(&text, chunk, (size_t)n);
+	close(fd);
+	foreign_n = 0;
+	foreign_names = NULL;
+	for (s = text.s; s != NULL && *s; s = nl + 1) {
+		if ((nl = strchr(s, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		foreign_names = xrealloc(foreign_names, (foreign_n + 1) * sizeof(*foreign_names));
+		foreign_names[foreign_n++] = s;
+	}
+	xqsort(foreign_names, foreign_n, sizeof(*foreign_names), cmp_str);
+	foreign_root = dir;
+	foreign_found = NULL;
+	foreign_count = 0;
+	nftw(dir, foreign_entry, 32, FTW_PHYS);
+	/* Named in order, whatever order the folder lists them in. */
+	xqsort(foreign_found, foreign_count, sizeof(*foreign_found), cmp_str);
+	for (i = 0; i < foreign_count && i < 3; i++)
+		buf_printf(&found, "%s%s", i > 0 ? ", " : "", foreign_found[i]);
+	if (foreign_count > 0) {
+		diag_error(d, dir, 0, "holds %zu file%s crier did not write (%s%s), and crier only "
+		    "removes files it wrote: put such files in the theme's static/ folder, move them "
+		    "away, or build with --force to replace them", foreign_count,
+		    foreign_count == 1 ? "" : "s", buf_str(&found), foreign_count > 3 ? ", ..." : "");
+		rc = -1;
+	}
+	free(foreign_names);
+	foreign_names = NULL;
+	for (i = 0; i < foreign_count; i++)
+		free(foreign_found[i]);
+	free(foreign_found);
+	foreign_found = NULL;
+	buf_free(&found);
+	buf_free(&text);
+	free(path);
+	return rc;
+}
+
 struct output *
 output_begin(const char *dir, struct diag *d)
 {

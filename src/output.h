@@ -16,6 +16,14 @@
 struct output;
 
 /*
+ * Refuses (unless force) an output folder crier wrote before that now
+ * holds files its manifest does not list: a build replaces the folder
+ * whole, and crier only ever removes files it wrote.  Not thread-safe.
+ * Returns 0, or -1 after reporting to d.
+ */
+int output_foreign(const char *dir, int force, struct diag *d);
+
+/*
  * Refuses an output folder that would lose the author's files: the work
  * tree or a folder holding it, one that holds posts/, site.ini or .git,
  * or (unless force) one that holds files without crier's manifest.

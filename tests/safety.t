@@ -88,4 +88,20 @@ check "an old stage: exit 0" [ "$rc" -eq 0 ]
 check "an old stage: its files are not published" test ! -e "$TMP/out/junk/x.html"
 check "an old stage: is cleared" test ! -e "$TMP/.out.crier-stage"
 
+# A file put into the output by hand is never removed without --force.
+crier build -C "$R" -o "$TMP/own" -q
+echo "alerts.example.com" >"$TMP/own/CNAME"
+mkdir -p "$TMP/own/extra" && echo x >"$TMP/own/extra/note.txt"
+post "$R" 2019-12-31-last.md "Last" "2019-12-31 10:00 +0000" "[Cat1]"
+commit_all "$R" "one more post"
+crier build -C "$R" -o "$TMP/own"
+check "a file put into the output: exit 1" [ "$rc" -eq 1 ]
+check "a file put into the output: named" has "$TMP/stderr" \
+	"$TMP/own: error: holds 2 files crier did not write (CNAME, extra/note.txt), and crier only removes files it wrote"
+check "a file put into the output: kept" test -f "$TMP/own/CNAME"
+check "a file put into the output: the site is as it was" test ! -e "$TMP/own/2019/12/31/last/index.html"
+crier build -C "$R" -o "$TMP/own" --force -q
+check "--force: replaces the output" test -f "$TMP/own/2019/12/31/last/index.html"
+check "--force: the file crier did not write is gone" test ! -e "$TMP/own/CNAME"
+
 done_testing
