@@ -391,9 +391,12 @@ build_run(const struct build_opts *o)
 			goto out;
 		}
 	}
-	/* Files someone put into the output would be lost: refuse, unless --force. */
-	if (out != NULL && output_foreign(outdir, o->force, &d) < 0)
-		goto out;
+	/*
+	 * Files someone put into the output would be lost: refuse, unless
+	 * --force, after the posts have been checked too.
+	 */
+	if (out != NULL)
+		output_foreign(outdir, o->force, &d);
 	if (repo_list(r, cfg->posts, ".md", &files, &nfiles, &d) < 0)
 		goto out;
 	lap(o, &t, "theme, list posts, status");

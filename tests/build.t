@@ -530,6 +530,10 @@ git -C "$R" rm -q posts/2013-07-18-sql-balancer.md
 commit_all "$R" "remove a post"
 crier build -C "$R"
 O=$R/output
+check "rebuild over a stray file: refused" [ "$rc" -eq 1 ]
+check "rebuild over a stray file: it is named" has "$TMP/stderr" "holds 1 file crier did not write (stray.html)"
+check "rebuild over a stray file: it is kept" test -f "$O/stray.html"
+crier build -C "$R" --force
 built "rebuild: exit 0"
 check "rebuild: stray files are gone" test ! -e "$O/stray.html"
 check "rebuild: a removed post's page is gone" test ! -e "$O/2013"

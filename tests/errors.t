@@ -4,7 +4,9 @@
 . "$(dirname "$0")/lib.sh"
 
 # A site built once into $TMP/out, so that the folder is crier's own; a
-# marker file is added.  Every failed build below must leave it as it is.
+# marker file is added, and listed as crier's (else every build would
+# refuse the folder for it).  Every failed build below must leave it as
+# it is.
 G=$TMP/good
 new_repo "$G"
 post "$G" 2017-01-01-hello.md "Hello" "" "[Alerts]"
@@ -12,6 +14,7 @@ commit_all "$G" "a good site"
 crier build -C "$G" -o "$TMP/out"
 built "the good site builds"
 echo "left by the user" >"$TMP/out/marker.txt"
+echo "marker.txt" >>"$TMP/out/.crier-manifest"
 snapshot "$TMP/out" >"$TMP/out.before"
 
 # A repository at $TMP/NAME with the good post, to break.
