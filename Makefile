@@ -116,9 +116,9 @@ fuzz:
 		echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
 		build-fuzz/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 			-print_final_stats=0 \
-			-artifact_prefix=$$scratch/ $$scratch fuzz/corpus/$$n 2>$$scratch/log || \
-			{ tail -50 $$scratch/log; echo "fuzz: $$n found a crash, saved in $$scratch"; exit 1; }; \
-		tail -1 $$scratch/log; rm -rf $$scratch; \
+			-artifact_prefix=$$scratch/ $$scratch fuzz/corpus/$$n 2>$$scratch.log || \
+			{ tail -50 $$scratch.log; echo "fuzz: $$n found a crash, saved in $$scratch"; exit 1; }; \
+		tail -1 $$scratch.log; rm -rf $$scratch $$scratch.log; \
 	done
 
 lint:
