@@ -405,13 +405,7 @@ build_run(const struct build_opts *o)
 		job = history_start(r, cfg->posts, &d);
 	posts = xcalloc(nfiles + 1, sizeof(*posts));
 	ok = xcalloc(nfiles + 1, sizeof(*ok));
-	/*
-	 * The history walk has a processor of its own meanwhile: one more
-	 * reader would only take turns with it, and with the reader holding
-	 * cmark's inline lock (see markdown.c) that costs more than it gives.
-	 */
-	if (load_posts(r, files, nfiles, cfg, job != NULL && jobs > 1 ? jobs - 1 : jobs, posts,
-	    ok, &arenas, &narenas, &d) < 0)
+	if (load_posts(r, files, nfiles, cfg, jobs, posts, ok, &arenas, &narenas, &d) < 0)
 		goto out;
 	for (i = 0; i < nfiles; i++) {
 		struct post *p = &posts[i];
