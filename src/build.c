@@ -332,7 +332,6 @@ build_run(const struct build_opts *o)
 	int *ok = NULL;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int jobs = o->jobs > 0 ? o->jobs : ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
-	struct arena *a = arena_new();
 	struct repo_file *files = NULL;
 	struct post *posts = NULL;
 	struct output *out = NULL;
@@ -492,7 +491,6 @@ out:
 		history_free(history_finish(job, &d));
 	history_free(h);
 	theme_free(th);
-	arena_free(a);
 	for (i = 0; i < narenas; i++)
 		arena_free(arenas[i]);
 	free(arenas);
