@@ -77,17 +77,3 @@ diag_warn(struct diag *d, const char *path, long line, const char *fmt, ...)
 	va_end(ap);
 }
 
-void
-diag_merge(struct diag *to, struct diag *from)
-{
-	to->errors += from->errors;
-	to->warnings += from->warnings;
-	if (from->capture != NULL && from->capture->len > 0) {
-		if (to->capture != NULL)
-			buf_put(to->capture, from->capture->s, from->capture->len);
-		else
-			fputs(from->capture->s, stderr);
-		buf_reset(from->capture);
-	}
-	from->errors = from->warnings = 0;
-}

@@ -22,10 +22,4 @@ void diag_error(struct diag *d, const char *path, long line, const char *fmt, ..
 void diag_warn(struct diag *d, const char *path, long line, const char *fmt, ...)
     CRIER_PRINTF(4, 5);
 
-/*
- * Adds from's counts to to's and hands on what from captured (to to's
- * capture, or stderr); from is then empty.
- */
-void diag_merge(struct diag *to, struct diag *from);
-
 #endif

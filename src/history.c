@@ -43,7 +43,6 @@ struct history {
 	struct map final;	/* name in the built commit -> post */
 	struct slot **slots;	/* every slot, for freeing */
 	size_t nslots, capslots;
-	size_t commits, diffs;	/* work done */
 	git_tree *recent[4];	/* the posts trees read last, newest first */
 };
 
@@ -482,7 +481,6 @@ walk_commit(struct history *h, git_repository *repo, const git_oid *oid, const c
 	clear_deltas(ds);
 	if (git_commit_lookup(&c, repo, oid) < 0)
 		goto fail;
-	h->commits++;
 	when = (time_t)git_commit_author(c)->when.time;
 	tree = subtree(h, repo, c, dir);
 	nparents = git_commit_parentcount(c);
@@ -503,7 +501,6 @@ walk_commit(struct history *h, git_repository *repo, const git_oid *oid, const c
 		others[nothers++] = subtree(h, repo, p, dir);
 		git_commit_free(p);
 	}
-	h->diffs++;
 	buf_reset(path);
 	if (diff_trees(repo, first, tree, path, ds) < 0)
 		goto fail;
@@ -628,11 +625,6 @@ history_finish(struct history_job *j, struct diag *d)
 	return h;
 }
 
-struct history *
-history_walk(struct repo *r, const char *dir, struct diag *d)
-{
-	return history_finish(history_start(r, dir, d), d);
-}
 
 void
 history_free(struct history *h)
@@ -659,9 +651,3 @@ history_find(const struct history *h, const char *path)
 	return n && n->slot && n->slot->changes > 0 ? &n->slot->e : NULL;
 }
 
-void
-history_stats(const struct history *h, size_t *commits, size_t *diffs)
-{
-	*commits = h->commits;
-	*diffs = h->diffs;
-}

@@ -20,20 +20,17 @@ struct history_entry {
 	int edited;		/* changed by a commit after the one that added it */
 };
 
-/*
- * Walks the history of r's commit for the files below dir (the posts
- * folder), following renames.  Returns NULL after reporting to d.  A
- * shallow clone gives a warning and an empty history, since its oldest
- * commits would claim to have added every post.
- */
-struct history *history_walk(struct repo *r, const char *dir, struct diag *d);
 void history_free(struct history *h);
 
 struct history_job;
 
 /*
- * Starts history_walk on a thread of its own, so that the caller can go
- * on reading posts; history_finish waits for it and gives its result.
+ * Walks the history of r's commit for the files below dir (the posts
+ * folder), following renames, on a thread of its own so that the caller
+ * can go on reading posts; history_finish waits for it and gives its
+ * result, or NULL after reporting to d.  A shallow clone gives a warning
+ * and an empty history, since its oldest commits would claim to have
+ * added every post.
  */
 struct history_job *history_start(struct repo *r, const char *dir, struct diag *d);
 struct history *history_finish(struct history_job *j, struct diag *d);
@@ -43,8 +40,5 @@ struct history *history_none(void);
 
 /* The dates of the file at path (below dir), or NULL if unknown. */
 const struct history_entry *history_find(const struct history *h, const char *path);
-
-/* Commits walked and tree diffs made, for the benchmark's curiosity. */
-void history_stats(const struct history *h, size_t *commits, size_t *diffs);
 
 #endif

@@ -75,7 +75,7 @@ read_file(const char *path, struct buf *b)
  * 3% of a full one.  crier trusts that nobody edits its output by hand;
  * removing .crier-cache/ makes the next build a full one.
  */
-uint64_t
+static uint64_t
 state_manifest_hash(const char *outdir)
 {
 	char *path = xasprintf("%s/%s", outdir, OUTPUT_MANIFEST);

@@ -39,7 +39,4 @@ void state_forget(const char *outdir);
 /* Records st as the state of outdir; failures are warnings only. */
 void state_save(const char *outdir, struct state *st, struct diag *d);
 
-/* The hash of outdir's manifest, or 0 if it has none. */
-uint64_t state_manifest_hash(const char *outdir);
-
 #endif
