@@ -10,7 +10,7 @@ DATADIR ?= $(PREFIX)/share/crier
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
-PKGS = libgit2 libcmark-gfm libxml-2.0 inih yaml-0.1 libmicrohttpd
+PKGS = libgit2 libcmark-gfm libxml-2.0 inih yaml-0.1 libmicrohttpd libical jansson
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -56,7 +56,7 @@ $(B)/flags: FORCE | $(B)
 
 FORCE:
 
-$(B)/tests/%: tests/%.c $(LIBOBJS) $(wildcard src/*.h) | $(B)
+$(B)/tests/%: tests/%.c tests/tap.h $(LIBOBJS) $(wildcard src/*.h) | $(B)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBOBJS) $(ALL_LIBS)
 
 # A crier outside the top level finds the source themes through a link.

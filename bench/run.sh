@@ -4,6 +4,10 @@
 #
 #	make && bench/run.sh [SIZES]		# default: 1000 10000 100000
 #
+# The corpus's site.ini gets "disable = archives sitemap json atom
+# calendar 404" (one commit), since the Hugo yardstick site builds only
+# the benchmark's page set: posts, paginated home and category pages, and
+# RSS.
 # For each size it makes a corpus once with ../shared/bench/gen_corpus.py
 # (kept in bench/work/, ignored by git), builds it cold with crier and
 # with Hugo (../shared/bench/run_hugo.sh) into fresh folders on tmpfs,
@@ -41,6 +45,14 @@ for n in $sizes; do
 	if [ ! -d "$corpus" ]; then
 		echo "making a corpus of $n posts..." >&2
 		python3 "$shared/bench/gen_corpus.py" "$n" "$corpus" >/dev/null
+	fi
+	# Like with like: the Hugo yardstick turns off every kind of page
+	# outside the benchmark's page set (sitemap, robots.txt, 404, lists of
+	# terms) and writes RSS only, so crier turns off its own extras too.
+	if ! grep -q '^disable' "$corpus/site.ini"; then
+		printf '\n[build]\ndisable = archives sitemap json atom calendar 404\n' >>"$corpus/site.ini"
+		git -C "$corpus" -c user.name=bench -c user.email=bench@example.com \
+		    commit -qam "bench: only the benchmark's page set"
 	fi
 	# The outputs must be the page set the benchmark asks for.
 	rm -rf "$fresh/check-crier" "$fresh/check-hugo"

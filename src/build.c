@@ -310,6 +310,37 @@ build_now(const struct build_opts *o, time_t *now, struct diag *d)
 	return 0;
 }
 
+/* Narrows [*from, *until) around now to exclude the moment t. */
+static void
+narrow(time_t *from, time_t *until, time_t now, time_t t)
+{
+	if (t > now && (*until == 0 || t < *until))
+		*until = t;
+	else if (t <= now && t > *from)
+		*from = t;
+}
+
+/*
+ * Narrows [*from, *until), the "now"s at which the output stays as it
+ * is, to the moments an alert's status or the banner changes, so that a
+ * build then is not taken for a no-op (*until 0: no end).
+ */
+static void
+alert_validity(const struct site *s, time_t now, time_t *from, time_t *until)
+{
+	const struct post *p;
+	size_t i;
+
+	for (i = 0; i < s->nposts; i++) {
+		p = &s->posts[i];
+		if (!p->has_window || p->status == STATUS_RESOLVED || p->status == STATUS_IN_PROGRESS)
+			continue;
+		narrow(from, until, now, p->win_start - (time_t)s->cfg->banner_days * 86400);
+		narrow(from, until, now, p->win_start);
+		narrow(from, until, now, p->win_end);
+	}
+}
+
 static const char *
 now_text(time_t now, char *buf, size_t n)
 {
@@ -450,6 +481,7 @@ build_run(const struct build_opts *o)
 	s = site_new(cfg, posts, nposts, &d);
 	if (d.errors > 0 || s == NULL || th == NULL || out == NULL)
 		goto out;
+	s->now = now;
 	lap(o, &t, "sort and group");
 	if (render_site(s, th, out, &d, jobs, &st) < 0)
 		goto out;
@@ -465,6 +497,7 @@ build_run(const struct build_opts *o)
 	want_state(&st_want, r, th, o);
 	st_want.valid_from = o->future ? 0 : last_published;
 	st_want.valid_until = o->future ? 0 : first_due;
+	alert_validity(s, now, &st_want.valid_from, &st_want.valid_until);
 	if (o->worktree)
 		state_forget(outdir);	/* a preview is of no commit */
 	else

@@ -32,7 +32,7 @@ struct parse {
 	unsigned long seen;	/* bit i: keys[i] was given */
 };
 
-enum kind { STR, URL, INT, BOOL, ZONE, DIR, PERMALINK, LANG };
+enum kind { STR, URL, INT, BOOL, ZONE, DIR, PERMALINK, LANG, DAYS, OUTPUTS };
 
 struct key {
 	const char *section;
@@ -59,6 +59,22 @@ static const struct key keys[] = {
 	{ "format", "time", STR, F(time_fmt) },
 	{ "build", "smart", BOOL, F(smart) },
 	{ "build", "unsafe_html", BOOL, F(unsafe_html) },
+	{ "build", "disable", OUTPUTS, F(disable) },
+	{ "site", "banner_days", DAYS, F(banner_days) },
+};
+
+/* The words of [build] disable. */
+static const struct {
+	const char *name;
+	unsigned bit;
+} outputs[] = {
+	{ "archives", OUT_ARCHIVES },
+	{ "sitemap", OUT_SITEMAP },
+	{ "json", OUT_JSON },
+	{ "atom", OUT_ATOM },
+	{ "rss", OUT_RSS },
+	{ "calendar", OUT_CALENDAR },
+	{ "404", OUT_404 },
 };
 #undef F
 
@@ -84,6 +100,7 @@ config_new(void)
 	c->time_fmt = xstrdup("%-I:%M %P");
 	c->smart = 1;
 	c->unsafe_html = 0;
+	c->banner_days = 7;
 	return c;
 }
 
@@ -219,6 +236,34 @@ dir_ok(const char *d)
 	return 1;
 }
 
+/* [build] disable: words separated by spaces or commas. */
+static int
+set_outputs(struct parse *p, const struct key *k, const char *val)
+{
+	unsigned *bits = (unsigned *)((char *)p->c + k->off), set = 0;
+	const char *w;
+	size_t n, i;
+	int bad = 0;
+
+	for (w = val; *w; w += n) {
+		w += strspn(w, " \t,");
+		if ((n = strcspn(w, " \t,")) == 0)
+			break;
+		for (i = 0; i < NELEM(outputs); i++)
+			if (strlen(outputs[i].name) == n && !memcmp(outputs[i].name, w, n))
+				break;
+		if (i == NELEM(outputs)) {
+			diag_error(p->d, p->path, p->r->line, "disable: \"%.*s\" is not one of archives, "
+			    "sitemap, json, atom, rss, calendar, 404", (int)n, w);
+			bad = 1;
+			continue;
+		}
+		set |= outputs[i].bit;
+	}
+	*bits = set;
+	return bad ? -1 : 0;
+}
+
 static int
 set_value(struct parse *p, const struct key *k, const char *val)
 {
@@ -241,6 +286,18 @@ set_value(struct parse *p, const struct key *k, const char *val)
 		}
 		*ip = (int)n;
 		return 0;
+	case DAYS:
+		errno = 0;
+		n = strtol(val, &end, 10);
+		if (*val == '\0' || *end != '\0' || errno || n < 0 || n > 3660) {
+			diag_error(p->d, where, line,
+			    "%s: \"%s\" is not a number of days from 0 to 3660", k->name, val);
+			return -1;
+		}
+		*ip = (int)n;
+		return 0;
+	case OUTPUTS:
+		return set_outputs(p, k, val);
 	case BOOL:
 		if (!strcmp(val, "true") || !strcmp(val, "yes") || !strcmp(val, "on") || !strcmp(val, "1"))
 			*ip = 1;

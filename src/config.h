@@ -38,7 +38,19 @@ struct config {
 	/* [build], for the Markdown */
 	int smart;		/* smart punctuation */
 	int unsafe_html;	/* pass raw HTML and any link scheme through */
+	unsigned disable;	/* [build] disable: OUT_* outputs not to write */
+	/* [site], for alerts */
+	int banner_days;	/* windows this many days ahead are in the banner */
 };
+
+/* Outputs that [build] disable = ... can turn off, as Hugo's disableKinds. */
+#define OUT_ARCHIVES	0x01	/* /YYYY/ and /YYYY/MM/ */
+#define OUT_SITEMAP	0x02	/* sitemap.xml and robots.txt */
+#define OUT_JSON	0x04	/* feed.json */
+#define OUT_ATOM	0x08	/* atom.xml */
+#define OUT_CALENDAR	0x10	/* maintenance.ics */
+#define OUT_404		0x20	/* 404.html */
+#define OUT_RSS		0x40	/* rss.xml */
 
 /* A config with every default set; the caller frees it. */
 struct config *config_new(void);

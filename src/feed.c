@@ -3,12 +3,14 @@
  * other than tab and line ends) is dropped before it reaches the writer,
  * so that a stray control character in a post cannot make a feed that
  * readers reject.  Both feeds' dates are the entries' own, never the
- * clock, so one commit gives byte-identical feeds.
+ * clock, so one commit gives byte-identical feeds.  The sitemap is
+ * written here too, being XML for machines like the feeds.
  */
 #include "feed.h"
 
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <libxml/xmlwriter.h>
 
@@ -18,6 +20,7 @@
 #define ATOM_NS "http://www.w3.org/2005/Atom"
 #define CONTENT_NS "http://purl.org/rss/1.0/modules/content/"
 #define DC_NS "http://purl.org/dc/elements/1.1/"
+#define SITEMAP_NS "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 struct writer {
 	xmlBufferPtr buf;
@@ -33,8 +36,9 @@ check(int rc)
 		die("libxml2: cannot write a feed (out of memory?)");
 }
 
+/* Starts a document whose XML declaration names encoding. */
 static void
-writer_open(struct writer *wr)
+writer_open_as(struct writer *wr, const char *encoding)
 {
 	memset(wr, 0, sizeof(*wr));
 	wr->buf = xmlBufferCreate();
@@ -42,7 +46,13 @@ writer_open(struct writer *wr)
 		die("libxml2: out of memory");
 	check(xmlTextWriterSetIndent(wr->w, 1));
 	check(xmlTextWriterSetIndentString(wr->w, BAD_CAST "  "));
-	check(xmlTextWriterStartDocument(wr->w, NULL, "utf-8", NULL));
+	check(xmlTextWriterStartDocument(wr->w, NULL, encoding, NULL));
+}
+
+static void
+writer_open(struct writer *wr)
+{
+	writer_open_as(wr, "utf-8");
 }
 
 static void
@@ -268,6 +278,52 @@ feed_rss(const struct feed_info *f, struct buf *out)
 		end(&wr);
 	}
 	end(&wr);
+	end(&wr);
+	writer_close(&wr, out);
+}
+
+/*
+ * 1 if loc fits the sitemap schema's tLoc: from 12 to 2048 characters.  A
+ * single loc outside those bounds makes the whole sitemap invalid, and a
+ * search engine may then drop every URL in it, so such a page is left
+ * out rather than written.
+ */
+static int
+loc_fits(const char *loc)
+{
+	const unsigned char *p;
+	size_t n = 0;
+
+	for (p = (const unsigned char *)loc; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			n++;
+	return n >= 12 && n <= 2048;
+}
+
+void
+feed_sitemap(const struct sitemap_url *u, size_t n, struct buf *out)
+{
+	struct writer wr;
+	struct tm tm;
+	char date[64];
+	const xmlChar *loc;
+	size_t i;
+
+	writer_open_as(&wr, "UTF-8");
+	start(&wr, "urlset");
+	attribute(&wr, "xmlns", SITEMAP_NS);
+	for (i = 0; i < n; i++) {
+		loc = clean(&wr, u[i].loc);
+		if (!loc_fits((const char *)loc))
+			continue;
+		start(&wr, "url");
+		check(xmlTextWriterWriteElement(wr.w, BAD_CAST "loc", loc));
+		/* UTC, not the site's zone: a W3C datetime read the same anywhere. */
+		if (u[i].lastmod != 0 && gmtime_r(&u[i].lastmod, &tm) != NULL &&
+		    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+			element(&wr, "lastmod", date);
+		end(&wr);
+	}
 	end(&wr);
 	writer_close(&wr, out);
 }

@@ -41,6 +41,18 @@ void feed_atom(const struct feed_info *f, struct buf *out);
 /* Appends the RSS 2.0 document of f to out. */
 void feed_rss(const struct feed_info *f, struct buf *out);
 
+/* A page of the site for sitemap.xml. */
+struct sitemap_url {
+	const char *loc;	/* absolute URL */
+	time_t lastmod;		/* last changed, or 0 when not known */
+};
+
+/*
+ * Appends the sitemap (https://www.sitemaps.org/protocol.html) of the n
+ * pages u, in the order given, to out; lastmod as a W3C datetime in UTC.
+ */
+void feed_sitemap(const struct sitemap_url *u, size_t n, struct buf *out);
+
 /*
  * Returns html with the URLs of href and src attributes made absolute
  * against page (the absolute URL of the post); site is the absolute site

@@ -360,6 +360,80 @@ get_cats(struct post *p, const struct value *fm, const char *key, int split, str
 	}
 }
 
+static const char *const status_names[] = {
+	NULL, "scheduled", "in-progress", "resolved", "completed"
+};
+
+/* window: {start, end}, status: and resolved: of an alert. */
+static void
+get_alert(struct post *p, const struct value *fm, struct diag *d, int *bad)
+{
+	const struct value *w = value_get(fm, "window"), *v;
+	const char *s;
+	long off;
+	int n = 0, e = *bad;
+	size_t i;
+
+	if (w != NULL && w->type != VALUE_NULL) {
+		if (w->type != VALUE_MAP) {
+			diag_error(d, p->path, w->line, "window must be a mapping with start: and end:, not %s",
+			    type_name(w));
+			(*bad)++;
+		} else {
+			n += get_date(w, "start", &p->win_start, &off, p->path, d, bad);
+			n += get_date(w, "end", &p->win_end, &off, p->path, d, bad);
+			if (*bad == e && n < 2) {
+				diag_error(d, p->path, w->line, "window needs both start: and end: dates");
+				(*bad)++;
+			} else if (*bad == e && p->win_end < p->win_start) {
+				diag_error(d, p->path, value_get(w, "end")->line,
+				    "window ends before it starts");
+				(*bad)++;
+			} else if (*bad == e)
+				p->has_window = 1;
+		}
+	}
+	if ((s = get_text(fm, "status", p->path, d, bad)) != NULL) {
+		for (i = 1; i < NELEM(status_names) - 1; i++)
+			if (!strcmp(s, status_names[i]))
+				p->status = (enum post_status)i;
+		if (p->status == STATUS_NONE) {
+			v = value_get(fm, "status");
+			diag_error(d, p->path, v->line,
+			    "status \"%s\" is not one of scheduled, in-progress, resolved", s);
+			(*bad)++;
+		}
+	}
+	if (get_date(fm, "resolved", &p->resolved, &off, p->path, d, bad) && p->status == STATUS_NONE)
+		p->status = STATUS_RESOLVED;
+}
+
+enum post_status
+post_status(const struct post *p, time_t now)
+{
+	if (p->status == STATUS_RESOLVED || p->status == STATUS_IN_PROGRESS || !p->has_window)
+		return p->status;
+	if (now >= p->win_end)
+		return STATUS_COMPLETED;
+	return now >= p->win_start ? STATUS_IN_PROGRESS : STATUS_SCHEDULED;
+}
+
+const char *
+post_status_name(enum post_status s)
+{
+	return status_names[s];
+}
+
+const char *
+post_status_label(enum post_status s)
+{
+	static const char *const labels[] = {
+		NULL, "Scheduled", "In progress", "Resolved", "Completed"
+	};
+
+	return labels[s];
+}
+
 int
 post_parse(struct post *p, const char *path, const char *text, size_t len,
     const struct config *c, struct arena *a, struct diag *d)
@@ -426,6 +500,8 @@ post_parse(struct post *p, const char *path, const char *text, size_t len,
 	/* Jekyll splits "categories: a b" but keeps "category: Offsite Backups" whole. */
 	get_cats(p, fm, "categories", 1, d, &bad);
 	get_cats(p, fm, "category", 0, d, &bad);
+
+	get_alert(p, fm, d, &bad);
 
 	s = get_text(fm, "slug", path, d, &bad);
 	if (s != NULL) {

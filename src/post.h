@@ -13,6 +13,15 @@
 #include "diag.h"
 #include "value.h"
 
+/* What an alert says of itself, or what its window makes it. */
+enum post_status {
+	STATUS_NONE,		/* not an alert */
+	STATUS_SCHEDULED,
+	STATUS_IN_PROGRESS,
+	STATUS_RESOLVED,
+	STATUS_COMPLETED	/* a window whose end has passed */
+};
+
 struct post {
 	char *path;		/* path in the tree, e.g. "posts/x.md" */
 	char *title;		/* from front matter, required */
@@ -30,6 +39,10 @@ struct post {
 	int draft;		/* draft: true or published: false */
 	size_t body;		/* offset of the Markdown body in the text */
 	int body_line;		/* line number where the body starts */
+	int has_window;		/* window: start and end were given */
+	time_t win_start, win_end;	/* the maintenance window */
+	enum post_status status;	/* status: as written, or STATUS_NONE */
+	time_t resolved;	/* resolved: time, or 0 */
 	struct value *meta;	/* every front matter key, for templates */
 	char *url;		/* URL path from the permalink, starts with '/' */
 	char *html;		/* the rendered body */
@@ -43,6 +56,19 @@ struct post {
  */
 int post_parse(struct post *p, const char *path, const char *text, size_t len,
     const struct config *c, struct arena *a, struct diag *d);
+
+/*
+ * The status of p at now: "resolved" (or a resolved: time) and
+ * "in-progress" stand as written; a window is scheduled before its start,
+ * in progress until its end and completed after it.
+ */
+enum post_status post_status(const struct post *p, time_t now);
+
+/* "scheduled", "in-progress", "resolved", "completed", or NULL for none. */
+const char *post_status_name(enum post_status s);
+
+/* Its badge text: "Scheduled", "In progress", "Resolved", "Completed". */
+const char *post_status_label(enum post_status s);
 
 /* Frees what p owns (not p itself). */
 void post_clear(struct post *p);

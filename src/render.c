@@ -16,6 +16,9 @@
 #include "buf.h"
 #include "date.h"
 #include "feed.h"
+#include "ics.h"
+#include "jsonfeed.h"
+#include "text.h"
 #include "value.h"
 
 #ifndef CRIER_VERSION
@@ -37,27 +40,33 @@ struct ctx {
 	struct value **cats;	/* a map per category, in site order */
 	struct buf page;	/* the page being rendered */
 	struct feed_entry *entries;	/* a feed entry per post in a feed, made first */
-	struct list *lists;	/* the home page and the categories */
+	struct list *lists;	/* the home page, the categories, the archives */
 	size_t nlists;
+	size_t *cat_windows;	/* windows in each category */
+	size_t windows;		/* windows in the site */
 	struct render_stats st;	/* this thread's count */
 };
 
-/* An index: the home page's posts, or a category's. */
+/* An index: the home page's posts, a category's, a year's or a month's. */
 struct list {
-	const char *kind;	/* "home" or "category" */
+	const char *kind;	/* "home", "category" or "archive" */
 	const char *tmpl;	/* its template */
 	const char *name;	/* the category's name, or NULL */
 	const char *path;	/* its URL path, "/" or "/category/x/" */
 	const char *feed_title;
 	struct value *cat;	/* the category's value, or NULL */
+	struct value *archive;	/* the archive's value, or NULL */
 	struct post *const *posts;	/* newest first */
 	size_t n;
 	size_t pages;		/* index pages it takes */
+	size_t windows;		/* maintenance windows among its posts */
+	int feeds;		/* it has feeds of its own */
+	const char *what;	/* what it is, for errors */
 };
 
 /* One unit of work: a post page, an index page or a list's feeds. */
 struct job {
-	enum { JOB_POST, JOB_INDEX, JOB_FEEDS } kind;
+	enum { JOB_POST, JOB_INDEX, JOB_FEEDS, JOB_SITEMAP, JOB_404 } kind;
 	size_t i;		/* post, or list */
 	size_t page;		/* JOB_INDEX: page number from 1 */
 };
@@ -103,6 +112,69 @@ set_date(struct ctx *c, struct value *m, const char *prefix, time_t t)
 	set_str(c, m, arena_printf(c->a, "%s_iso", prefix), arena_strdup(c->a, buf));
 }
 
+/* The feed and calendar URLs of the list at path, as the config allows. */
+static void
+feed_urls(struct ctx *c, struct value *m, const char *path, size_t windows)
+{
+	unsigned off = c->cfg->disable;
+	const char *cal;
+
+	if (!(off & OUT_ATOM))
+		set_str(c, m, "atom_url", rel_url(c, arena_printf(c->a, "%satom.xml", path)));
+	if (!(off & OUT_RSS))
+		set_str(c, m, "rss_url", rel_url(c, arena_printf(c->a, "%srss.xml", path)));
+	if (!(off & OUT_JSON))
+		set_str(c, m, "json_url", rel_url(c, arena_printf(c->a, "%sfeed.json", path)));
+	if (windows == 0 || (off & OUT_CALENDAR))
+		return;
+	cal = arena_printf(c->a, "%smaintenance.ics", path);
+	set_str(c, m, "calendar_url", rel_url(c, cal));
+	/* Calendar applications subscribe to webcal:// links. */
+	if (str_prefix(c->cfg->url, "https://") || str_prefix(c->cfg->url, "http://"))
+		set_str(c, m, "webcal_url", arena_printf(c->a, "webcal://%s",
+		    strstr(abs_url(c, cal), "://") + 3));
+}
+
+/* "July 19, 2019, 3:00 pm – 6:00 pm EDT", in the site's zone. */
+static const char *
+window_text(struct ctx *c, const struct post *p)
+{
+	char a[128], b[128], z[64], d1[64], d2[64];
+	const char *fmt = c->cfg->date_fmt, *tf = c->cfg->time_fmt;
+
+	date_format(p->win_start, fmt, d1, sizeof(d1));
+	date_format(p->win_end, fmt, d2, sizeof(d2));
+	date_format(p->win_start, tf, a, sizeof(a));
+	date_format(p->win_end, tf, b, sizeof(b));
+	date_format(p->win_end, "%Z", z, sizeof(z));
+	if (strcmp(d1, d2) == 0)
+		return arena_printf(c->a, "%s, %s" DASH "%s %s", d1, a, b, z);
+	return arena_printf(c->a, "%s, %s" DASH "%s, %s %s", d1, a, d2, b, z);
+}
+
+static void
+set_alert(struct ctx *c, struct value *m, const struct post *p)
+{
+	enum post_status st = post_status(p, c->s->now);
+	struct value *w;
+
+	if (st != STATUS_NONE) {
+		set_str(c, m, "status", post_status_name(st));
+		set_str(c, m, "status_label", post_status_label(st));
+		value_set(c->a, m, arena_printf(c->a, "is_%s", st == STATUS_IN_PROGRESS ?
+		    "in_progress" : post_status_name(st)), value_bool(c->a, 1));
+	}
+	if (p->resolved != 0)
+		set_date(c, m, "resolved", p->resolved);
+	if (!p->has_window)
+		return;
+	w = value_map(c->a);
+	set_date(c, w, "start", p->win_start);
+	set_date(c, w, "end", p->win_end);
+	set_str(c, w, "text", window_text(c, p));
+	value_set(c->a, m, "window", w);
+}
+
 static struct value *
 category_value(struct ctx *c, const struct category *cat)
 {
@@ -114,8 +186,7 @@ category_value(struct ctx *c, const struct category *cat)
 	set_str(c, m, "url", rel_url(c, path));
 	set_str(c, m, "permalink", abs_url(c, path));
 	set_int(c, m, "count", (long)cat->nposts);
-	set_str(c, m, "atom_url", rel_url(c, arena_printf(c->a, "%satom.xml", path)));
-	set_str(c, m, "rss_url", rel_url(c, arena_printf(c->a, "%srss.xml", path)));
+	feed_urls(c, m, path, c->cat_windows[cat - c->s->cats]);
 	return m;
 }
 
@@ -149,7 +220,33 @@ post_value(struct ctx *c, const struct post *p)
 	value_set(c->a, m, "categories", cats);
 	value_set(c->a, m, "has_categories", value_bool(c->a, p->ncats > 0));
 	value_set(c->a, m, "params", p->meta);
+	set_alert(c, m, p);
 	return m;
+}
+
+/*
+ * The alerts every page shows: those in progress, and windows that
+ * start within banner_days of now.
+ */
+static void
+banner(struct ctx *c, struct value *m)
+{
+	struct value *list = value_list(c->a);
+	time_t ahead = (time_t)c->cfg->banner_days * 86400;
+	const struct post *p;
+	enum post_status st;
+	size_t i;
+
+	/* Oldest first: the first to start leads. */
+	for (i = c->s->nposts; i-- > 0;) {
+		p = &c->s->posts[i];
+		st = post_status(p, c->s->now);
+		if (st == STATUS_IN_PROGRESS ||
+		    (st == STATUS_SCHEDULED && p->has_window && p->win_start - c->s->now <= ahead))
+			value_push(c->a, list, c->posts[i]);
+	}
+	value_set(c->a, m, "alerts", list);
+	value_set(c->a, m, "has_alerts", value_bool(c->a, list->len > 0));
 }
 
 static struct value *
@@ -168,13 +265,13 @@ site_value(struct ctx *c)
 	set_str(c, m, "language", cfg->language);
 	set_str(c, m, "author", cfg->author);
 	set_str(c, m, "generator", "crier " CRIER_VERSION);
-	set_str(c, m, "atom_url", rel_url(c, "/atom.xml"));
-	set_str(c, m, "rss_url", rel_url(c, "/rss.xml"));
+	feed_urls(c, m, "/", c->windows);
 	for (i = 0; i < c->s->ncats; i++)
 		value_push(c->a, cats, c->cats[i]);
 	value_set(c->a, m, "categories", cats);
 	value_set(c->a, m, "has_categories", value_bool(c->a, c->s->ncats > 0));
 	set_int(c, m, "post_count", (long)c->s->nposts);
+	banner(c, m);
 	return m;
 }
 
@@ -289,8 +386,9 @@ index_page(struct ctx *c, const struct list *l, size_t pg)
 	value_set(c->a, root, "has_posts", value_bool(c->a, posts->len > 0));
 	if (l->cat)
 		value_set(c->a, root, "category", l->cat);
-	return emit(c, l->tmpl, root, ppath, name ? arena_printf(c->a, "category \"%s\"", name) :
-	    "the home page");
+	if (l->archive)
+		value_set(c->a, root, "archive", l->archive);
+	return emit(c, l->tmpl, root, ppath, l->what);
 }
 
 /* The host of the site's URL, for tag: ids. */
@@ -319,10 +417,12 @@ make_entry(struct ctx *c, size_t i)
 	char day[16];
 	struct tm tm;
 	char *html;
+	enum post_status st = post_status(p, c->s->now);
 
 	if (e->link != NULL)
 		return;
-	e->title = p->title;
+	e->title = st == STATUS_NONE ? p->title :
+	    arena_printf(c->a, "[%s] %s", post_status_label(st), p->title);
 	e->link = abs_url(c, p->url);
 	/* The day as written, as in the URL: a new site zone does not move it. */
 	date_broken_down(p->date, p->date_off, &tm);
@@ -342,12 +442,79 @@ make_entry(struct ctx *c, size_t i)
 	e->updated = p->updated;
 }
 
-/* Writes atom.xml and rss.xml of list l. */
+/* Writes the file path (site path, "/...") of a feed or other document. */
+static int
+put_doc(struct ctx *c, const char *path, const char *what)
+{
+	if (output_writer_write(c->w, path + 1, buf_str(&c->page), c->page.len, what) < 0)
+		return -1;
+	c->st.files++;
+	return 0;
+}
+
+/*
+ * The calendar of list l's maintenance windows, every one of them, past
+ * and upcoming.  A UID is the post's day and slug at the site's host, or
+ * its front matter id, so that it never changes once published.
+ */
+static int
+calendar(struct ctx *c, const struct list *l, const char *title)
+{
+	struct ics_event *ev = xcalloc(l->windows + 1, sizeof(*ev));
+	char **texts = xcalloc(l->windows + 1, sizeof(*texts));
+	const struct post *p;
+	const struct value *id;
+	struct ics_info info;
+	char day[16];
+	struct tm tm;
+	size_t i, n = 0;
+	int rc;
+
+	for (i = 0; i < l->n && n < l->windows; i++) {
+		p = l->posts[i];
+		if (!p->has_window)
+			continue;
+		id = value_get(p->meta, "id");
+		date_broken_down(p->date, p->date_off, &tm);
+		strftime(day, sizeof(day), "%Y%m%d", &tm);
+		ev[n].uid = id != NULL && id->type == VALUE_STR && id->len > 0 ? id->s :
+		    arena_printf(c->a, "%s-%s@%s", day, p->slug, site_host(c));
+		ev[n].summary = p->title;
+		ev[n].description = texts[n] = html_text(p->html, 8192);
+		ev[n].url = abs_url(c, p->url);
+		ev[n].cats = (const char *const *)p->cats;
+		ev[n].ncats = p->ncats;
+		ev[n].status = post_status_name(post_status(p, c->s->now));
+		ev[n].start = p->win_start;
+		ev[n].end = p->win_end;
+		ev[n].created = p->date;
+		ev[n].modified = p->updated;
+		n++;
+	}
+	memset(&info, 0, sizeof(info));
+	info.name = arena_printf(c->a, "%s" DASH "Maintenance", title);
+	info.description = c->cfg->description;
+	info.url = abs_url(c, arena_printf(c->a, "%smaintenance.ics", l->path));
+	info.version = CRIER_VERSION;
+	info.events = ev;
+	info.n = n;
+	buf_reset(&c->page);
+	ics_calendar(&info, &c->page);
+	rc = put_doc(c, arena_printf(c->a, "%smaintenance.ics", l->path), "a calendar");
+	for (i = 0; i < n; i++)
+		free(texts[i]);
+	free(texts);
+	free(ev);
+	return rc;
+}
+
+/* Writes the feeds (Atom, RSS, JSON Feed) and the calendar of list l. */
 static int
 feeds(struct ctx *c, const struct list *l)
 {
 	const char *title = l->feed_title, *path = l->path;
 	struct post *const *list = l->posts;
+	unsigned off = c->cfg->disable;
 	size_t n = l->n;
 	struct feed_info f;
 	struct feed_entry *es;
@@ -370,22 +537,104 @@ feeds(struct ctx *c, const struct list *l)
 	f.entries = es;
 	f.n = n;
 
-	f.self = abs_url(c, arena_printf(c->a, "%satom.xml", path));
-	buf_reset(&c->page);
-	feed_atom(&f, &c->page);
-	if (output_writer_write(c->w, arena_printf(c->a, "%satom.xml", path + 1), buf_str(&c->page),
-	    c->page.len, "a feed") < 0)
-		rc = -1;
-	f.self = abs_url(c, arena_printf(c->a, "%srss.xml", path));
-	buf_reset(&c->page);
-	feed_rss(&f, &c->page);
-	if (rc == 0 && output_writer_write(c->w, arena_printf(c->a, "%srss.xml", path + 1),
-	    buf_str(&c->page), c->page.len, "a feed") < 0)
-		rc = -1;
-	if (rc == 0)
-		c->st.files += 2;
+	if (!(off & OUT_ATOM)) {
+		f.self = abs_url(c, arena_printf(c->a, "%satom.xml", path));
+		buf_reset(&c->page);
+		feed_atom(&f, &c->page);
+		rc |= put_doc(c, arena_printf(c->a, "%satom.xml", path), "a feed");
+	}
+	if (!(off & OUT_RSS)) {
+		f.self = abs_url(c, arena_printf(c->a, "%srss.xml", path));
+		buf_reset(&c->page);
+		feed_rss(&f, &c->page);
+		rc |= put_doc(c, arena_printf(c->a, "%srss.xml", path), "a feed");
+	}
+	if (!(off & OUT_JSON)) {
+		f.self = abs_url(c, arena_printf(c->a, "%sfeed.json", path));
+		buf_reset(&c->page);
+		feed_json(&f, &c->page);
+		rc |= put_doc(c, arena_printf(c->a, "%sfeed.json", path), "a feed");
+	}
+	if (l->windows > 0 && !(off & OUT_CALENDAR))
+		rc |= calendar(c, l, title);
 	free(es);
 	return rc;
+}
+
+/* The newest updated date of the posts on page pg of l, or 0. */
+static time_t
+page_updated(const struct ctx *c, const struct list *l, size_t pg)
+{
+	size_t per = (size_t)c->cfg->per_page, i;
+	time_t t = 0;
+
+	for (i = (pg - 1) * per; i < l->n && i < pg * per; i++)
+		if (l->posts[i]->updated > t)
+			t = l->posts[i]->updated;
+	return t;
+}
+
+/* 1 if the theme has a static file at path, which a generated one must not replace. */
+static int
+theme_has_static(const struct theme *t, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < t->nstatic; i++)
+		if (strcmp(t->statics[i].path, path) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * sitemap.xml, every page with the date it last changed, and robots.txt
+ * pointing to it (unless the theme has its own).  Locations must be
+ * absolute, so a site without a url has neither.
+ */
+static int
+sitemap(struct ctx *c)
+{
+	struct sitemap_url *u;
+	const struct list *l;
+	size_t i, pg, n = 0, total = c->s->nposts;
+	int rc;
+
+	for (i = 0; i < c->nlists; i++)
+		total += c->lists[i].pages;
+	u = xcalloc(total + 1, sizeof(*u));
+	for (i = 0; i < c->nlists; i++) {
+		l = &c->lists[i];
+		for (pg = 1; pg <= l->pages; pg++) {
+			u[n].loc = abs_url(c, pg == 1 ? l->path :
+			    arena_printf(c->a, "%spage/%zu/", l->path, pg));
+			u[n++].lastmod = page_updated(c, l, pg);
+		}
+	}
+	for (i = 0; i < c->s->nposts; i++) {
+		u[n].loc = abs_url(c, c->s->posts[i].url);
+		u[n++].lastmod = c->s->posts[i].updated;
+	}
+	buf_reset(&c->page);
+	feed_sitemap(u, n, &c->page);
+	rc = put_doc(c, "/sitemap.xml", "the sitemap");
+	free(u);
+	if (theme_has_static(c->t, "robots.txt"))
+		return rc;
+	buf_reset(&c->page);
+	buf_printf(&c->page, "User-agent: *\nAllow: /\n\nSitemap: %s\n", abs_url(c, "/sitemap.xml"));
+	return rc | put_doc(c, "/robots.txt", "robots.txt");
+}
+
+/* 404.html, from the theme's 404 template (unless it has a static one), for servers to show. */
+static int
+not_found(struct ctx *c)
+{
+	struct value *root = value_map(c->a);
+
+	value_set(c->a, root, "site", c->site);
+	value_set(c->a, root, "page", page_value(c, "404",
+	    arena_printf(c->a, "Page not found" DASH "%s", c->cfg->title), "/404.html"));
+	return emit(c, "404", root, "/404.html", "the 404 page");
 }
 
 /* One thread of the page phase, with its own ctx (arena, buffer, writer). */
@@ -409,8 +658,12 @@ do_job(struct ctx *c, const struct job *j)
 		return post_page(c, j->i);
 	case JOB_INDEX:
 		return index_page(c, &c->lists[j->i], j->page);
-	default:
+	case JOB_FEEDS:
 		return feeds(c, &c->lists[j->i]);
+	case JOB_SITEMAP:
+		return sitemap(c);
+	default:
+		return not_found(c);
 	}
 }
 
@@ -437,16 +690,142 @@ work(void *arg)
 	return NULL;
 }
 
-/* The lists of the site: home first, then the categories in slug order. */
+/* The number of maintenance windows among n posts. */
+static size_t
+count_windows(struct post *const *posts, size_t n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++)
+		w += posts[i]->has_window;
+	return w;
+}
+
+/* Year and month of p as written, as in its URL: y * 100 + m. */
+static int
+year_month(const struct post *p)
+{
+	struct tm tm;
+
+	date_broken_down(p->date, p->date_off, &tm);
+	return (tm.tm_year + 1900) * 100 + tm.tm_mon + 1;
+}
+
+static int
+cmp_month_desc(const void *a, const void *b)
+{
+	int x = year_month(*(struct post *const *)a), y = year_month(*(struct post *const *)b);
+
+	return x > y ? -1 : x < y;
+}
+
+/*
+ * The date archives, years and months newest first, each a list of its
+ * posts newest first: byym holds the posts sorted by month (stable, so
+ * newest first within one), and site.archives the years with their months.
+ */
 static void
-make_lists(struct ctx *c, struct post **all)
+make_archives(struct ctx *c, struct post **byym, struct value *years)
 {
 	const struct site *s = c->s;
-	size_t per = (size_t)c->cfg->per_page, i;
+	struct value *yv = NULL, *months = NULL, *mv;
+	struct list *l;
+	size_t i, j, k;
+	int ym, y;
+	struct tm tm;
+	char name[64];
+
+	for (i = 0; i < s->nposts; i++)
+		byym[i] = &s->posts[i];
+	xqsort(byym, s->nposts, sizeof(*byym), cmp_month_desc);
+	for (i = 0; i < s->nposts; i = j) {
+		ym = year_month(byym[i]);
+		for (j = i + 1; j < s->nposts && year_month(byym[j]) == ym; j++)
+			;
+		y = ym / 100;
+		if (yv == NULL || i == 0 || year_month(byym[i - 1]) / 100 != y) {
+			/* A new year: its list takes every month up to the next year. */
+			for (k = j; k < s->nposts && year_month(byym[k]) / 100 == y; k++)
+				;
+			l = &c->lists[c->nlists++];
+			l->kind = "archive";
+			l->tmpl = tmpl_set_has(c->t->tmpls, "archive") ? "archive" : "index";
+			l->name = arena_printf(c->a, "%d", y);
+			l->path = arena_printf(c->a, "/%04d/", y);
+			l->posts = byym + i;
+			l->n = k - i;
+			l->what = arena_printf(c->a, "the archive of %d", y);
+			yv = value_map(c->a);
+			set_str(c, yv, "name", l->name);
+			set_int(c, yv, "year", y);
+			set_str(c, yv, "url", rel_url(c, l->path));
+			set_int(c, yv, "count", (long)l->n);
+			months = value_list(c->a);
+			value_set(c->a, yv, "months", months);
+			value_set(c->a, yv, "is_year", value_bool(c->a, 1));
+			value_push(c->a, years, yv);
+			l->archive = yv;
+		}
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = y - 1900;
+		tm.tm_mon = ym % 100 - 1;
+		tm.tm_mday = 1;
+		strftime(name, sizeof(name), "%B %Y", &tm);
+		l = &c->lists[c->nlists++];
+		l->kind = "archive";
+		l->tmpl = tmpl_set_has(c->t->tmpls, "archive") ? "archive" : "index";
+		l->name = arena_strdup(c->a, name);
+		l->path = arena_printf(c->a, "/%04d/%02d/", y, ym % 100);
+		l->posts = byym + i;
+		l->n = j - i;
+		l->what = arena_printf(c->a, "the archive of %s", name);
+		mv = value_map(c->a);
+		set_str(c, mv, "name", l->name);
+		set_int(c, mv, "year", y);
+		set_str(c, mv, "month", arena_printf(c->a, "%02d", ym % 100));
+		set_str(c, mv, "url", rel_url(c, l->path));
+		set_int(c, mv, "count", (long)l->n);
+		set_str(c, mv, "year_url", rel_url(c, arena_printf(c->a, "/%04d/", y)));
+		value_set(c->a, mv, "is_month", value_bool(c->a, 1));
+		value_push(c->a, months, mv);
+		l->archive = mv;
+	}
+}
+
+/* The number of months with posts, an upper bound of the archive lists. */
+static size_t
+count_months(const struct site *s)
+{
+	size_t i, n = 0;
+	int prev = -1, ym;
+
+	/* Posts are newest first, so one month's posts are together. */
+	for (i = 0; i < s->nposts; i++) {
+		ym = year_month(&s->posts[i]);
+		n += ym != prev;
+		prev = ym;
+	}
+	return n;
+}
+
+/*
+ * The lists of the site: home first, then the categories in slug order,
+ * then the archives.
+ */
+static void
+make_lists(struct ctx *c, struct post **all, struct post **byym)
+{
+	const struct site *s = c->s;
+	size_t per = (size_t)c->cfg->per_page, i, max;
+	struct value *years = value_list(c->a);
 	struct list *l;
 
+	max = 1 + s->ncats;
+	if (!(c->cfg->disable & OUT_ARCHIVES))
+		max += 2 * count_months(s);
+	c->lists = arena_alloc(c->a, max * sizeof(*c->lists));
+	memset(c->lists, 0, max * sizeof(*c->lists));
 	c->nlists = 1 + s->ncats;
-	c->lists = arena_alloc(c->a, c->nlists * sizeof(*c->lists));
 	l = &c->lists[0];
 	l->kind = "home";
 	l->tmpl = tmpl_set_has(c->t->tmpls, "home") ? "home" : "index";
@@ -454,6 +833,8 @@ make_lists(struct ctx *c, struct post **all)
 	l->feed_title = c->cfg->title;
 	l->posts = all;
 	l->n = s->nposts;
+	l->feeds = 1;
+	l->what = "the home page";
 	for (i = 0; i < s->ncats; i++) {
 		l = &c->lists[i + 1];
 		l->kind = "category";
@@ -464,10 +845,17 @@ make_lists(struct ctx *c, struct post **all)
 		l->cat = c->cats[i];
 		l->posts = s->cats[i].posts;
 		l->n = s->cats[i].nposts;
+		l->feeds = 1;
+		l->what = arena_printf(c->a, "category \"%s\"", s->cats[i].name);
 	}
+	if (!(c->cfg->disable & OUT_ARCHIVES))
+		make_archives(c, byym, years);
+	value_set(c->a, c->site, "archives", years);
+	value_set(c->a, c->site, "has_archives", value_bool(c->a, years->len > 0));
 	for (i = 0; i < c->nlists; i++) {
 		l = &c->lists[i];
 		l->pages = l->n ? (l->n + per - 1) / per : 1;
+		l->windows = count_windows(l->posts, l->n);
 	}
 }
 
@@ -476,7 +864,7 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
     struct diag *d, int jobs, struct render_stats *st)
 {
 	struct ctx c;
-	struct post **all = NULL;
+	struct post **all = NULL, **byym = NULL;
 	struct job *js = NULL;
 	struct worker *ws = NULL;
 	_Atomic size_t next = 0;
@@ -492,6 +880,11 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 	c.d = d;
 	c.w = output_writer_new(o, d);
 	c.a = arena_new();
+	c.cat_windows = arena_alloc(c.a, (s->ncats + 1) * sizeof(*c.cat_windows));
+	for (i = 0; i < s->ncats; i++)
+		c.cat_windows[i] = count_windows(s->cats[i].posts, s->cats[i].nposts);
+	for (i = 0; i < s->nposts; i++)
+		c.windows += s->posts[i].has_window;
 	c.cats = arena_alloc(c.a, (s->ncats + 1) * sizeof(*c.cats));
 	for (i = 0; i < s->ncats; i++)
 		c.cats[i] = category_value(&c, &s->cats[i]);
@@ -502,11 +895,12 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 	all = xmalloc((s->nposts + 1) * sizeof(*all));
 	for (i = 0; i < s->nposts; i++)
 		all[i] = &s->posts[i];
-	make_lists(&c, all);
+	byym = xmalloc((s->nposts + 1) * sizeof(*byym));
+	make_lists(&c, all, byym);
 	/* Feed entries are made before the threads start, which only read them. */
 	c.entries = xcalloc(s->nposts + 1, sizeof(*c.entries));
 	for (i = 0; i < c.nlists; i++)
-		for (k = 0; k < c.lists[i].n && k < (size_t)c.cfg->feed_items; k++)
+		for (k = 0; c.lists[i].feeds && k < c.lists[i].n && k < (size_t)c.cfg->feed_items; k++)
 			make_entry(&c, (size_t)(c.lists[i].posts[k] - s->posts));
 
 	for (i = 0; i < t->nstatic; i++) {
@@ -517,7 +911,7 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 	}
 
 	/* Every page and feed is a job; threads take them in runs. */
-	for (i = 0, k = s->nposts; i < c.nlists; i++)
+	for (i = 0, k = s->nposts + 2; i < c.nlists; i++)
 		k += c.lists[i].pages + 1;
 	js = xcalloc(k + 1, sizeof(*js));
 	for (i = 0; i < s->nposts; i++)
@@ -525,8 +919,14 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 	for (i = 0; i < c.nlists; i++) {
 		for (j = 1; j <= c.lists[i].pages; j++)
 			js[n++] = (struct job){ JOB_INDEX, i, j };
-		js[n++] = (struct job){ JOB_FEEDS, i, 0 };
+		if (c.lists[i].feeds)
+			js[n++] = (struct job){ JOB_FEEDS, i, 0 };
 	}
+	if (*c.cfg->url != '\0' && !(c.cfg->disable & OUT_SITEMAP))
+		js[n++] = (struct job){ JOB_SITEMAP, 0, 0 };
+	if (!(c.cfg->disable & OUT_404) && tmpl_set_has(t->tmpls, "404") &&
+	    !theme_has_static(t, "404.html"))
+		js[n++] = (struct job){ JOB_404, 0, 0 };
 	msgs = xcalloc(n + 1, sizeof(*msgs));
 	nw = jobs > 0 ? (size_t)jobs : 1;
 	if (nw > n / 64 + 1)
@@ -576,6 +976,7 @@ out:
 	free(msgs);
 	free(js);
 	free(all);
+	free(byym);
 	free(c.entries);
 	buf_free(&c.page);
 	arena_free(c.a);

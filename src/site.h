@@ -6,6 +6,7 @@
 #define CRIER_SITE_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "config.h"
 #include "diag.h"
@@ -25,6 +26,7 @@ struct site {
 	size_t nposts;
 	struct category *cats;		/* sorted by slug */
 	size_t ncats;
+	time_t now;			/* the build's "now", for alert status */
 };
 
 /*

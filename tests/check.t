@@ -30,7 +30,7 @@ git -C "$R" tag good
 crier_check -C "$R"
 built "a sound site: exit 0"
 check "a sound site: one summary line" matches "$TMP/stdout" \
-	'^crier: 5 pages, [0-9]+ links and 6 feeds checked: no problems$'
+	'^crier: 10 pages, [0-9]+ links and 6 feeds checked: no problems$'
 check "a sound site: nothing on stderr" lines "$TMP/stderr" 0
 check "a sound site: the temporary folder is removed" no_temp_left
 
@@ -69,7 +69,7 @@ check "broken links: a fragment with no element" has_line "$TMP/stderr" \
 	'2017/01/01/bad/index.html: error: broken link to /2017/09/08/irma/#nowhere: 2017/09/08/irma/index.html has no element with id "nowhere"'
 check "broken links: good links are not named" lacks "$TMP/stderr" "#main"
 check "broken links: other hosts are not checked" lacks "$TMP/stderr" "other.example"
-check "broken links: the summary" matches "$TMP/stderr" '^crier: [0-9]+ problems in 6 pages, [0-9]+ links and 6 feeds checked$'
+check "broken links: the summary" matches "$TMP/stderr" '^crier: [0-9]+ problems in 12 pages, [0-9]+ links and 6 feeds checked$'
 check "broken links: nothing on stdout" lines "$TMP/stdout" 0
 check "broken links: the temporary folder is removed" no_temp_left
 
@@ -193,7 +193,7 @@ check "below a path: a missing page below it" has_line "$TMP/stderr" \
 check "below a path: a link outside the site's path" has_line "$TMP/stderr" \
 	"2020/01/02/b/index.html: error: broken link to /other/: outside the site's path"
 check "below a path: good links below it pass" lacks "$TMP/stderr" "2020/01/02/b/,"
-check "below a path: five problems in all (home and category pages hold posts)" matches "$TMP/stderr" '^crier: 5 problems in '
+check "below a path: nine problems in all (home, category and archive pages hold posts)" matches "$TMP/stderr" '^crier: 9 problems in '
 
 # --- Mistakes ---------------------------------------------------------------------------
 

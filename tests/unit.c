@@ -18,39 +18,8 @@
 #include "post.h"
 #include "slug.h"
 
-static int tests, failed;
+#include "tap.h"
 
-static void
-result(int pass, const char *what, const char *detail)
-{
-	tests++;
-	printf("%s %d - %s\n", pass ? "ok" : "not ok", tests, what);
-	if (!pass) {
-		failed++;
-		if (detail)
-			printf("# %s\n", detail);
-	}
-}
-
-#define OK(cond, what) result((cond) != 0, what, #cond)
-
-static void
-INT_EQ(long got, long want, const char *what)
-{
-	char detail[128];
-
-	snprintf(detail, sizeof(detail), "got %ld, want %ld", got, want);
-	result(got == want, what, detail);
-}
-
-static void
-STR_EQ(const char *got, const char *want, const char *what)
-{
-	char *detail = xasprintf("got \"%s\", want \"%s\"", got ? got : "(null)", want);
-
-	result(got != NULL && strcmp(got, want) == 0, what, detail);
-	free(detail);
-}
 
 /* stderr, captured into a temporary file between begin and end. */
 static int saved_fd = -1;
