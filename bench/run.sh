@@ -66,6 +66,8 @@ for n in $sizes; do
 		timeit "hugo-$n" sh "$shared/bench/run_hugo.sh" "$corpus" '{fresh}'
 	fi
 	timeit "crier-$n" "$crier" build -q $flags -C "$corpus" -o '{fresh}'
+	# Each cold build left its caches beside its fresh folder.
+	rm -rf "$fresh/.crier-cache"
 
 	# Rebuilds of one output: nothing changed, then one post edited in a
 	# commit of a scratch clone (the corpus itself is never changed).

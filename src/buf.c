@@ -4,10 +4,13 @@
  */
 #include "buf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void
 reserve(struct buf *b, size_t more)
@@ -115,4 +118,21 @@ const char *
 buf_str(const struct buf *b)
 {
 	return b->s ? b->s : "";
+}
+
+int
+buf_read_file(struct buf *b, const char *path)
+{
+	char chunk[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_put(b, chunk, (size_t)n);
+	err = errno;
+	close(fd);
+	errno = err;
+	return n < 0 ? -1 : 0;
 }

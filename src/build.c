@@ -16,12 +16,14 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "cache.h"
 #include "config.h"
 #include "date.h"
 #include "diag.h"
 #include "history.h"
 #include "markdown.h"
 #include "output.h"
+#include "pages.h"
 #include "post.h"
 #include "render.h"
 #include "repo.h"
@@ -110,6 +112,20 @@ date_post(struct post *p, const struct history *h, const struct config *cfg, str
 	return 0;
 }
 
+/* The key of a post's source, its blob id and path; 0 for a file of the work tree. */
+static uint64_t
+post_src(const struct repo_file *f)
+{
+	static const unsigned char none[sizeof(f->id)];
+	uint64_t h;
+
+	if (memcmp(f->id, none, sizeof(none)) == 0)
+		return 0;
+	h = state_hash(STATE_HASH_INIT, f->id, sizeof(f->id));
+	h = state_hash(h, f->path, strlen(f->path) + 1);
+	return h ? h : 1;
+}
+
 /* Reads, checks and renders one post into p; -1 after reporting. */
 static int
 load_post(struct repo *r, const struct repo_file *f, const struct config *cfg,
@@ -150,6 +166,7 @@ struct loader {
 	struct post *posts;		/* the post of each file */
 	int *ok;			/* 1 where the post loaded */
 	char **msgs;			/* each file's diagnostics, or NULL */
+	struct cache *cache;		/* posts parsed before, or NULL */
 	struct arena *a;		/* this thread's values */
 	int quiet;			/* warnings are not printed */
 	int errors, warnings;		/* what this thread reported */
@@ -165,14 +182,31 @@ load_run(void *arg)
 	struct loader *l = arg;
 	struct buf cap = BUF_INIT;
 	struct diag d;
-	size_t i, start;
+	const char *was;
+	size_t i, start, waslen;
+	int warned, nwarn;
 
 	memset(&d, 0, sizeof(d));
 	d.quiet = l->quiet;
 	d.capture = &cap;
 	while ((start = atomic_fetch_add(l->next, RUN)) < l->nfiles) {
 		for (i = start; i < start + RUN && i < l->nfiles; i++) {
-			l->ok[i] = load_post(l->r, &l->files[i], l->cfg, l->a, &l->posts[i], &d) == 0;
+			/* A cached post warns as it did when it was parsed. */
+			if (cache_get(l->cache, i, &l->files[i], &l->posts[i], l->a, &was, &waslen,
+			    &nwarn)) {
+				l->ok[i] = 1;
+				d.warnings += nwarn;
+				if (!d.quiet)
+					buf_put(&cap, was, waslen);
+			} else {
+				warned = d.warnings;
+				l->ok[i] = load_post(l->r, &l->files[i], l->cfg, l->a, &l->posts[i],
+				    &d) == 0;
+				/* Under -q its warnings were not captured to be kept. */
+				if (l->ok[i] && (!d.quiet || d.warnings == warned))
+					cache_put(l->cache, i, &l->files[i], &l->posts[i], buf_str(&cap),
+					    d.warnings - warned);
+			}
 			if (cap.len > 0) {
 				l->msgs[i] = buf_detach(&cap);
 				cap.len = 0;
@@ -187,13 +221,14 @@ load_run(void *arg)
 
 /*
  * Reads, checks and renders every post file, on jobs threads, each with
- * its own repository handle and arena.  Diagnostics are printed in the
- * order of the files, whichever thread met them.  Returns 0, or -1 if a
- * thread could not be started.
+ * its own repository handle and arena; takes the posts whose blobs are in
+ * cache from there, and keeps the others there.  Diagnostics are printed
+ * in the order of the files, whichever thread met them.  Returns 0, or -1
+ * if a thread could not be started.
  */
 static int
 load_posts(struct repo *r, const struct repo_file *files, size_t nfiles,
-    const struct config *cfg, int jobs, struct post *posts, int *ok,
+    const struct config *cfg, struct cache *cache, int jobs, struct post *posts, int *ok,
     struct arena ***arenas, size_t *narenas, struct diag *d)
 {
 	struct loader *ls;
@@ -218,6 +253,7 @@ load_posts(struct repo *r, const struct repo_file *files, size_t nfiles,
 		ls[i].posts = posts;
 		ls[i].ok = ok;
 		ls[i].msgs = msgs;
+		ls[i].cache = cache;
 		ls[i].a = (*arenas)[i] = arena_new();
 		ls[i].quiet = d->quiet;
 		if (ls[i].r == NULL || (i > 0 && pthread_create(&ls[i].thread, NULL, load_run, &ls[i]) != 0)) {
@@ -358,8 +394,10 @@ build_run(const struct build_opts *o)
 	struct site *s = NULL;
 	struct history *h = NULL;
 	struct history_job *job = NULL;
+	struct pages *prev = NULL, *pages = NULL;
 	struct arena **arenas = NULL;
 	size_t narenas = 0;
+	struct cache *cache = NULL;
 	int *ok = NULL;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int jobs = o->jobs > 0 ? o->jobs : ncpu < 1 ? 1 : ncpu > 64 ? 64 : (int)ncpu;
@@ -426,17 +464,22 @@ build_run(const struct build_opts *o)
 	 * --force, after the posts have been checked too.
 	 */
 	if (out != NULL)
-		output_foreign(outdir, o->force, &d);
+		output_foreign(out, o->force, &d);
 	if (repo_list(r, cfg->posts, ".md", &files, &nfiles, &d) < 0)
 		goto out;
 	lap(o, &t, "theme, list posts, status");
 	/* History is walked on another thread while the posts are read. */
 	if (!o->no_history)
-		job = history_start(r, cfg->posts, &d);
+		job = history_start(r, cfg->posts, out != NULL ? outdir : NULL, &d);
 	posts = xcalloc(nfiles + 1, sizeof(*posts));
 	ok = xcalloc(nfiles + 1, sizeof(*ok));
-	if (load_posts(r, files, nfiles, cfg, jobs, posts, ok, &arenas, &narenas, &d) < 0)
+	/* Work tree files have no blob id to find them by. */
+	if (outdir != NULL && !o->worktree)
+		cache = cache_open(outdir, cfg, nfiles, &d);
+	if (load_posts(r, files, nfiles, cfg, cache, jobs, posts, ok, &arenas, &narenas, &d) < 0)
 		goto out;
+	/* Now, while the posts are as read, and to free the old file before the pages. */
+	cache_write(cache, &d);
 	for (i = 0; i < nfiles; i++) {
 		struct post *p = &posts[i];
 
@@ -445,9 +488,13 @@ build_run(const struct build_opts *o)
 			post_clear(p);
 			continue;
 		}
+		p->src = post_src(&files[i]);
 		posts[nposts++] = *p;
 	}
 	lap(o, &t, "read and render posts");
+	if (o->verbose)
+		fprintf(stderr, "crier: %zu posts from the cache, %zu parsed\n", cache_hits(cache),
+		    nfiles - cache_hits(cache));
 	h = job ? history_finish(job, &d) : history_none();
 	job = NULL;
 	lap(o, &t, "wait for history");
@@ -483,7 +530,16 @@ build_run(const struct build_opts *o)
 		goto out;
 	s->now = now;
 	lap(o, &t, "sort and group");
-	if (render_site(s, th, out, &d, jobs, &st) < 0)
+	/* Every check passed: the build will write. */
+	if (output_stage(out, &d) < 0)
+		goto out;
+	if (o->verbose)
+		fprintf(stderr, "crier: staging in %s\n", output_reused(out) ?
+		    "the output the last build replaced, brought up to date" : "a new folder");
+	/* What the pages of the last build were made from, to keep those that are the same. */
+	if (!o->worktree)
+		prev = pages_load(outdir, &d);
+	if (render_site(s, th, out, &d, jobs, prev, &pages, &st) < 0)
 		goto out;
 	lap(o, &t, "render and write pages");
 	output_counts(out, &changed, &kept);
@@ -498,10 +554,14 @@ build_run(const struct build_opts *o)
 	st_want.valid_from = o->future ? 0 : last_published;
 	st_want.valid_until = o->future ? 0 : first_due;
 	alert_validity(s, now, &st_want.valid_from, &st_want.valid_until);
-	if (o->worktree)
+	if (o->worktree) {
 		state_forget(outdir);	/* a preview is of no commit */
-	else
+		pages_forget(outdir);
+	} else {
 		state_save(outdir, &st_want, &d);
+		pages_save(pages, outdir, &d);
+	}
+	cache_commit(cache, &d);
 	if (future > 0 && !o->quiet)
 		fprintf(stderr, "crier: held back %zu post%s dated after %s (publish with --future)\n",
 		    future, future == 1 ? "" : "s", now_text(now, nowbuf, sizeof(nowbuf)));
@@ -523,10 +583,13 @@ out:
 	if (job != NULL)
 		history_free(history_finish(job, &d));
 	history_free(h);
+	pages_free(prev);
+	pages_free(pages);
 	theme_free(th);
 	for (i = 0; i < narenas; i++)
 		arena_free(arenas[i]);
 	free(arenas);
+	cache_free(cache);
 	free(ok);
 	config_free(cfg);
 	repo_free(r);

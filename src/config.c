@@ -15,6 +15,7 @@
 #include <ini.h>
 
 #include "slug.h"
+#include "state.h"
 
 struct reader {
 	const char *p;		/* the next line */
@@ -130,6 +131,40 @@ config_free(struct config *c)
 	free(c->date_fmt);
 	free(c->time_fmt);
 	free(c);
+}
+
+static unsigned long long
+mix_str(unsigned long long h, const char *s)
+{
+	return state_hash(h, s, strlen(s) + 1);
+}
+
+unsigned long long
+config_hash(const struct config *c)
+{
+	unsigned long long h = STATE_HASH_INIT;
+	int ints[6] = { c->per_page, c->feed_items, c->smart, c->unsafe_html, (int)c->disable,
+	    c->banner_days };
+	size_t i;
+
+	h = mix_str(h, c->title);
+	h = mix_str(h, c->url);
+	h = mix_str(h, c->base);
+	h = mix_str(h, c->description);
+	h = mix_str(h, c->language);
+	h = mix_str(h, c->timezone);
+	h = mix_str(h, c->author);
+	for (i = 0; i < c->nparams; i++) {
+		h = mix_str(h, c->params[i].key);
+		h = mix_str(h, c->params[i].val);
+	}
+	h = mix_str(h, c->posts);
+	h = mix_str(h, c->theme);
+	h = mix_str(h, c->output);
+	h = mix_str(h, c->permalink);
+	h = mix_str(h, c->date_fmt);
+	h = mix_str(h, c->time_fmt);
+	return state_hash(h, ints, sizeof(ints));
 }
 
 static char *

@@ -52,6 +52,12 @@ struct config {
 #define OUT_404		0x20	/* 404.html */
 #define OUT_RSS		0x40	/* rss.xml */
 
+/*
+ * A hash of every setting of c, so that anything a change of site.ini
+ * could change is made again.
+ */
+unsigned long long config_hash(const struct config *c);
+
 /* A config with every default set; the caller frees it. */
 struct config *config_new(void);
 void config_free(struct config *c);

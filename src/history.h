@@ -1,7 +1,9 @@
 /*
  * history: when each post was added and last changed, from one walk over
  * the history of the built commit.  Paths are relative to the posts
- * folder; renames are followed, so a renamed post keeps its dates.
+ * folder; renames are followed, so a renamed post keeps its dates.  The
+ * walk is kept beside the output, so that the next build walks only the
+ * commits it has not seen.
  */
 #ifndef CRIER_HISTORY_H
 #define CRIER_HISTORY_H
@@ -31,8 +33,16 @@ struct history_job;
  * result, or NULL after reporting to d.  A shallow clone gives a warning
  * and an empty history, since its oldest commits would claim to have
  * added every post.
+ *
+ * With an outdir, the walk is kept in .crier-cache/NAME.history beside
+ * it (NAME is outdir's last component), and a later walk of a commit
+ * that descends from the one kept there walks only the newer commits,
+ * with the same result as a whole walk.  A cache that cannot be used is
+ * reported as a warning and the whole history is walked.  outdir is NULL
+ * for a build that keeps nothing (one that will not publish).
  */
-struct history_job *history_start(struct repo *r, const char *dir, struct diag *d);
+struct history_job *history_start(struct repo *r, const char *dir, const char *outdir,
+    struct diag *d);
 struct history *history_finish(struct history_job *j, struct diag *d);
 
 /* An empty history, for builds that date posts by front matter alone. */

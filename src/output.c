@@ -21,7 +21,11 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "dirs.h"
+#include "state.h"
 #include "util.h"
+
+#define DELTA_MAGIC "crier-delta 1"
 
 struct output_writer {
 	struct output *o;	/* what it writes into */
@@ -31,17 +35,80 @@ struct output_writer {
 	char *last;		/* the last folder made, to skip mkdir calls */
 	struct diag *d;		/* where errors go */
 	struct buf manifest;	/* every file it wrote, one a line */
+	struct buf changed;	/* every file whose bytes it changed, one a line */
+};
+
+/* The paths of a build, and their folders (with a '/' at the end). */
+struct pathset {
+	char **keys;		/* open addressing; NULL: free */
+	size_t cap, n;
 };
 
 struct output {
 	char *dir;		/* the published output */
 	char *stage;		/* the folder being written */
+	char *fresh;		/* the staging folder beside the output */
+	char *tree;		/* .crier-cache/NAME.tree: the output one build behind */
+	char *delta;		/* .crier-cache/NAME.delta: how to bring the tree up to date */
+	int reuse;		/* the stage is the tree, brought up to date */
 	int lockfd;		/* holds the output's lock while open */
 	int has_old;		/* a published output exists to link from */
 	size_t written, kept;	/* of the writers closed so far */
 	struct output_writer w;	/* the writer of output_write */
-	pthread_mutex_t lock;	/* guards w.manifest when writers close */
+	pthread_mutex_t lock;	/* guards w.manifest and set */
+	struct pathset set;	/* every path of this build */
+	struct pathset old;	/* reuse: every file of the published output */
+	struct pathset touched;	/* reuse: the folders of the stage this build changed */
+	struct dirs *treedirs;	/* reuse: the stage's folders as the delta left them */
+	int verified;		/* the output's folders are as crier left them */
 };
+
+/* The hash of a path, for the path set. */
+static size_t
+path_hash(const char *s, size_t n)
+{
+	uint64_t h = state_hash(STATE_HASH_INIT, s, n);
+
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot of the n bytes of key in the set: where it is, or would go. */
+static char **
+set_slot(struct pathset *ps, const char *key, size_t n)
+{
+	size_t i = path_hash(key, n) & (ps->cap - 1);
+
+	while (ps->keys[i] != NULL && (strncmp(ps->keys[i], key, n) != 0 || ps->keys[i][n] != '\0'))
+		i = (i + 1) & (ps->cap - 1);
+	return &ps->keys[i];
+}
+
+static void
+set_put(struct pathset *ps, const char *key, size_t n)
+{
+	char **old = ps->keys, **slot;
+	size_t i, cap = ps->cap;
+
+	if ((ps->n + 1) * 2 > ps->cap) {
+		ps->cap = cap ? cap * 2 : 1024;
+		ps->keys = xcalloc(ps->cap, sizeof(*ps->keys));
+		for (i = 0; i < cap; i++)
+			if (old[i] != NULL)
+				*set_slot(ps, old[i], strlen(old[i])) = old[i];
+		free(old);
+	}
+	slot = set_slot(ps, key, n);
+	if (*slot == NULL) {
+		*slot = xstrndup(key, n);
+		ps->n++;
+	}
+}
+
+static int
+set_has(struct pathset *ps, const char *key, size_t n)
+{
+	return ps->cap > 0 && *set_slot(ps, key, n) != NULL;
+}
 
 int
 output_safe_path(const char *rel)
@@ -321,88 +388,328 @@ drop_lock(struct output *o)
 	o->lockfd = -1;
 }
 
-/* What output_foreign's walk needs: the manifest's names, sorted. */
-static const char *foreign_root;
-static char **foreign_names;
-static size_t foreign_n;
-static char **foreign_found;		/* the files not in the manifest */
-static size_t foreign_count;
-
 static int
 cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int
-foreign_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	const char *rel = path + strlen(foreign_root) + 1;
+/* What output_foreign's walk needs: the manifest's names, sorted, and what it found. */
+struct foreign {
+	char **names;
+	size_t n;
+	char **found;		/* the files not in the manifest */
+	size_t count;
+};
 
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_D || flag == FTW_DP || strlen(path) <= strlen(foreign_root))
-		return 0;
-	if (strcmp(rel, OUTPUT_MANIFEST) == 0 ||
-	    bsearch(&rel, foreign_names, foreign_n, sizeof(*foreign_names), cmp_str) != NULL)
-		return 0;
-	foreign_found = xrealloc(foreign_found, (foreign_count + 1) * sizeof(*foreign_found));
-	foreign_found[foreign_count++] = xstrdup(rel);
-	return 0;
+/*
+ * Walks the folder open at fd, whose path below the output is rel (len
+ * bytes), by the types readdir gives (no stat per file: a large output
+ * has tens of thousands of files).
+ */
+static void
+foreign_walk(struct foreign *f, int fd, struct buf *rel)
+{
+	DIR *dp = fdopendir(fd);
+	struct dirent *de;
+	struct stat st;
+	size_t len = rel->len;
+	const char *name;
+	int sub, isdir;
+
+	if (dp == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		rel->len = len;
+		if (len > 0)
+			buf_putc(rel, '/');
+		buf_puts(rel, de->d_name);
+		isdir = de->d_type == DT_DIR;
+		if (de->d_type == DT_UNKNOWN)
+			isdir = fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISDIR(st.st_mode);
+		if (isdir) {
+			sub = openat(dirfd(dp), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				foreign_walk(f, sub, rel);
+			continue;
+		}
+		name = rel->s;
+		if (strcmp(name, OUTPUT_MANIFEST) == 0 ||
+		    bsearch(&name, f->names, f->n, sizeof(*f->names), cmp_str) != NULL)
+			continue;
+		f->found = xrealloc(f->found, (f->count + 1) * sizeof(*f->found));
+		f->found[f->count++] = xstrdup(name);
+	}
+	rel->len = len;
+	if (rel->s != NULL)
+		rel->s[len] = '\0';
+	closedir(dp);
 }
 
 int
-output_foreign(const char *dir, int force, struct diag *d)
+output_foreign(struct output *o, int force, struct diag *d)
 {
-	char *path = xasprintf("%s/%s", dir, OUTPUT_MANIFEST), *s, *nl;
-	struct buf text = BUF_INIT, found = BUF_INIT;
+	char *path = xasprintf("%s/%s", o->dir, OUTPUT_MANIFEST), *s, *nl, *file;
+	struct buf text = BUF_INIT, found = BUF_INIT, rel = BUF_INIT;
+	struct foreign f;
+	struct dirs *r;
+	uint64_t tag;
 	size_t i;
-	char chunk[65536];
-	ssize_t n;
 	int fd, rc = 0;
 
-	if (force || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	memset(&f, 0, sizeof(f));
+	if (force || buf_read_file(&text, path) < 0) {
 		free(path);
 		return 0;
 	}
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		buf_put(&text, chunk, (size_t)n);
-	close(fd);
-	foreign_n = 0;
-	foreign_names = NULL;
+	/* Folders as crier left them hold nothing new: no need to read them all. */
+	file = state_cache_path(o->dir, "dirs", NULL);
+	r = dirs_load(file, &tag);
+	free(file);
+	o->verified = r != NULL && tag == state_hash(STATE_HASH_INIT, buf_str(&text), text.len) &&
+	    dirs_verify(r, o->dir);
+	dirs_free(r);
+	if (o->verified) {
+		buf_free(&text);
+		free(path);
+		return 0;
+	}
 	for (s = text.s; s != NULL && *s; s = nl + 1) {
 		if ((nl = strchr(s, '\n')) == NULL)
 			break;
 		*nl = '\0';
-		foreign_names = xrealloc(foreign_names, (foreign_n + 1) * sizeof(*foreign_names));
-		foreign_names[foreign_n++] = s;
+		f.names = xrealloc(f.names, (f.n + 1) * sizeof(*f.names));
+		f.names[f.n++] = s;
 	}
-	xqsort(foreign_names, foreign_n, sizeof(*foreign_names), cmp_str);
-	foreign_root = dir;
-	foreign_found = NULL;
-	foreign_count = 0;
-	nftw(dir, foreign_entry, 32, FTW_PHYS);
+	xqsort(f.names, f.n, sizeof(*f.names), cmp_str);
+	if ((fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		foreign_walk(&f, fd, &rel);
 	/* Named in order, whatever order the folder lists them in. */
-	xqsort(foreign_found, foreign_count, sizeof(*foreign_found), cmp_str);
-	for (i = 0; i < foreign_count && i < 3; i++)
-		buf_printf(&found, "%s%s", i > 0 ? ", " : "", foreign_found[i]);
-	if (foreign_count > 0) {
-		diag_error(d, dir, 0, "holds %zu file%s crier did not write (%s%s), and crier only "
+	xqsort(f.found, f.count, sizeof(*f.found), cmp_str);
+	for (i = 0; i < f.count && i < 3; i++)
+		buf_printf(&found, "%s%s", i > 0 ? ", " : "", f.found[i]);
+	if (f.count > 0) {
+		diag_error(d, o->dir, 0, "holds %zu file%s crier did not write (%s%s), and crier only "
 		    "removes files it wrote: put such files in the theme's static/ folder, move them "
-		    "away, or build with --force to replace them", foreign_count,
-		    foreign_count == 1 ? "" : "s", buf_str(&found), foreign_count > 3 ? ", ..." : "");
+		    "away, or build with --force to replace them", f.count,
+		    f.count == 1 ? "" : "s", buf_str(&found), f.count > 3 ? ", ..." : "");
 		rc = -1;
 	}
-	free(foreign_names);
-	foreign_names = NULL;
-	for (i = 0; i < foreign_count; i++)
-		free(foreign_found[i]);
-	free(foreign_found);
-	foreign_found = NULL;
+	free(f.names);
+	for (i = 0; i < f.count; i++)
+		free(f.found[i]);
+	free(f.found);
 	buf_free(&found);
 	buf_free(&text);
+	buf_free(&rel);
 	free(path);
 	return rc;
+}
+
+/*
+ * Claims rel for this build.  Two writes of one path, or a path that is
+ * a file for one write and a folder for another, are reported; returns
+ * 0, or -1 after reporting.
+ */
+static int
+claim(struct output_writer *w, const char *rel, const char *what)
+{
+	struct output *o = w->o;
+	struct pathset *ps = &o->set;
+	const char *s;
+	char *dirkey = xasprintf("%s/", rel);
+	int rc = 0;
+
+	pthread_mutex_lock(&o->lock);
+	if (set_has(ps, rel, strlen(rel)) || set_has(ps, dirkey, strlen(dirkey))) {
+		diag_error(w->d, what, 0, set_has(ps, rel, strlen(rel)) ?
+		    "%s is written twice: two pages, feeds or static files of the theme want the same path" :
+		    "%s is both a file and a folder: two pages, feeds or static files of the theme want it",
+		    rel);
+		rc = -1;
+		goto out;
+	}
+	for (s = strchr(rel, '/'); s != NULL; s = strchr(s + 1, '/'))
+		if (set_has(ps, rel, (size_t)(s - rel))) {
+			diag_error(w->d, what, 0, "%.*s is both a file and a folder: two pages, feeds "
+			    "or static files of the theme want it", (int)(s - rel), rel);
+			rc = -1;
+			goto out;
+		}
+	set_put(ps, rel, strlen(rel));
+	for (s = strchr(rel, '/'); s != NULL; s = strchr(s + 1, '/'))
+		set_put(ps, rel, (size_t)(s - rel) + 1);
+out:
+	pthread_mutex_unlock(&o->lock);
+	free(dirkey);
+	return rc;
+}
+
+
+/* Removes the folders of rel below root that are empty, deepest first. */
+static void
+prune(const char *root, const char *rel)
+{
+	char *path = xasprintf("%s/%s", root, rel), *s;
+	size_t base = strlen(root);
+
+	while ((s = strrchr(path, '/')) != NULL && (size_t)(s - path) > base) {
+		*s = '\0';
+		if (rmdir(path) < 0)
+			break;
+	}
+	free(path);
+}
+
+/*
+ * Notes that the folders above rel in the stage may have changed (all of
+ * them: a folder made or removed changes the one above it).  The caller
+ * holds o->lock, or no thread has started.
+ */
+static void
+touch(struct output *o, const char *rel)
+{
+	const char *s;
+
+	set_put(&o->touched, "", 0);
+	for (s = strchr(rel, '/'); s != NULL; s = strchr(s + 1, '/'))
+		set_put(&o->touched, rel, (size_t)(s - rel));
+	/* It may have been a folder. */
+	set_put(&o->touched, rel, strlen(rel));
+}
+
+/* Reads the published output's manifest into o->old. */
+static void
+load_manifest(struct output *o)
+{
+	char *path = xasprintf("%s/%s", o->dir, OUTPUT_MANIFEST), *s, *nl;
+	struct buf b = BUF_INIT;
+
+	if (buf_read_file(&b, path) == 0)
+		for (s = b.s; s != NULL && *s; s = nl + 1) {
+			if ((nl = strchr(s, '\n')) == NULL)
+				break;
+			set_put(&o->old, s, (size_t)(nl - s));
+		}
+	buf_free(&b);
+	free(path);
+}
+
+/* Links from to to, making to's folders as needed; 0, or -1. */
+static int
+link_into(const char *from, char *to)
+{
+	char *slash;
+	int rc;
+
+	if (link(from, to) == 0)
+		return 0;
+	if (errno != ENOENT || (slash = strrchr(to, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	rc = make_dirs(to);
+	*slash = '/';
+	return rc < 0 ? -1 : link(from, to);
+}
+
+/*
+ * Brings the tree, the output as the build before the last left it, up
+ * to the published output, by the delta that build recorded: each file
+ * it changed or removed is linked again from the output, or removed.
+ * The delta is removed first, so that a build killed meanwhile leaves a
+ * tree the next build does not trust.  Returns 0, or -1 if the tree
+ * cannot be used (the build then stages from scratch).
+ */
+static int
+catch_up(struct output *o, struct diag *d)
+{
+	struct buf b = BUF_INIT;
+	char *s, *nl, *from, *to, head[128], *file = state_cache_path(o->dir, "treedirs", NULL);
+	struct stat st;
+	uint64_t tag;
+	int rc = -1;
+
+	if (buf_read_file(&b, o->delta) < 0 || b.len == 0)
+		goto out;
+	snprintf(head, sizeof(head), DELTA_MAGIC "\n%016llx\n",
+	    (unsigned long long)state_manifest_hash(o->dir));
+	if (strncmp(b.s, head, strlen(head)) != 0 || b.s[b.len - 1] != '\n' ||
+	    lstat(o->tree, &st) < 0 || !S_ISDIR(st.st_mode))
+		goto out;
+	/* A tree with a file added or removed since is not the output it was. */
+	if ((o->treedirs = dirs_load(file, &tag)) == NULL)
+		goto out;
+	if (!dirs_verify(o->treedirs, o->tree)) {
+		diag_warn(d, o->tree, 0, "changed since crier left it; staging every file again");
+		goto out;
+	}
+	if (unlink(o->delta) < 0)
+		goto out;
+	unlink(file);
+	load_manifest(o);
+	for (s = b.s + strlen(head); *s; s = nl + 1) {
+		nl = strchr(s, '\n');
+		*nl = '\0';
+		if (!output_safe_path(s))
+			goto out;
+		touch(o, s);
+		from = xasprintf("%s/%s", o->dir, s);
+		to = xasprintf("%s/%s", o->tree, s);
+		if (lstat(to, &st) == 0 && S_ISDIR(st.st_mode))
+			output_remove_tree(to);
+		else
+			unlink(to);
+		if (lstat(from, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (link_into(from, to) < 0) {
+				free(from);
+				free(to);
+				goto out;
+			}
+		} else
+			prune(o->tree, s);
+		free(from);
+		free(to);
+	}
+	rc = 0;
+out:
+	free(file);
+	buf_free(&b);
+	return rc;
+}
+
+int
+output_stage(struct output *o, struct diag *d)
+{
+	/*
+	 * The output as the build before the last left it, brought up to
+	 * date, is the stage: only what changes is written.  Without one,
+	 * stage from scratch.
+	 */
+	if (o->has_old && catch_up(o, d) == 0) {
+		o->reuse = 1;
+		o->stage = o->tree;
+		return 0;
+	}
+	dirs_free(o->treedirs);
+	o->treedirs = NULL;
+	unlink(o->delta);
+	output_remove_tree(o->tree);
+	if (mkdir(o->stage, 0777) < 0) {
+		diag_error(d, o->stage, 0, "cannot make the staging folder: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+output_reused(const struct output *o)
+{
+	return o->reuse;
 }
 
 struct output *
@@ -412,7 +719,10 @@ output_begin(const char *dir, struct diag *d)
 	char *parent = xstrdup(dir), *slash = strrchr(parent, '/'), *manifest;
 
 	o->dir = xstrdup(dir);
-	o->stage = beside(dir, "stage");
+	o->fresh = beside(dir, "stage");
+	o->stage = o->fresh;
+	o->tree = state_cache_path(dir, "tree", NULL);
+	o->delta = state_cache_path(dir, "delta", NULL);
 	o->lockfd = -1;
 	o->w.o = o;
 	o->w.d = d;
@@ -431,20 +741,43 @@ output_begin(const char *dir, struct diag *d)
 	o->has_old = access(manifest, F_OK) == 0;
 	free(manifest);
 	/* A stage left by a killed build is ours to clear, now that we hold the lock. */
-	if (output_remove_tree(o->stage) < 0 || mkdir(o->stage, 0777) < 0) {
-		diag_error(d, o->stage, 0, "cannot make the staging folder: %s", strerror(errno));
-		goto fail;
-	}
+	output_remove_tree(o->fresh);
 	free(parent);
 	return o;
 fail:
 	drop_lock(o);
 	pthread_mutex_destroy(&o->lock);
 	free(parent);
-	free(o->stage);
+	free(o->fresh);
+	free(o->tree);
+	free(o->delta);
 	free(o->dir);
 	free(o);
 	return NULL;
+}
+
+/*
+ * Makes the folder path in a reused stage, where a file the last build
+ * wrote may stand in the way: this build claimed no such file (claim
+ * made sure), so it goes.  base is where the stage's own paths start.
+ */
+static int
+clear_way(char *path, size_t base)
+{
+	struct stat st;
+	char *s;
+
+	for (s = strchr(path + base, '/');; s = strchr(s + 1, '/')) {
+		if (s != NULL)
+			*s = '\0';
+		if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(path) < 0)
+			return -1;
+		if (mkdir(path, 0777) < 0 && errno != EEXIST)
+			return -1;
+		if (s == NULL)
+			return 0;
+		*s = '/';
+	}
 }
 
 static int
@@ -464,7 +797,7 @@ make_parents(struct output_writer *w, const char *path)
 		free(p);
 		return 0;
 	}
-	if (make_dirs(p) < 0) {
+	if (make_dirs(p) < 0 && (!o->reuse || clear_way(p, base) < 0)) {
 		diag_error(w->d, p, 0, "cannot make folder: %s", strerror(errno));
 		free(p);
 		return -1;
@@ -474,18 +807,16 @@ make_parents(struct output_writer *w, const char *path)
 	return 0;
 }
 
-/* 1 if the published output's file rel holds exactly len bytes of data. */
+/* 1 if the file at path holds exactly len bytes of data. */
 static int
-same_as_old(struct output_writer *w, const char *rel, const char *data, size_t len)
+same_file(struct output_writer *w, const char *path, const char *data, size_t len)
 {
-	char *path = xasprintf("%s/%s", w->o->dir, rel);
 	struct stat st;
 	ssize_t n;
 	size_t got = 0;
 	int fd, same = 0;
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	free(path);
 	if (fd < 0)
 		return 0;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
@@ -501,6 +832,92 @@ same_as_old(struct output_writer *w, const char *rel, const char *data, size_t l
 out:
 	close(fd);
 	return same;
+}
+
+/* 1 if the published output's file rel holds exactly len bytes of data. */
+static int
+same_as_old(struct output_writer *w, const char *rel, const char *data, size_t len)
+{
+	char *path = xasprintf("%s/%s", w->o->dir, rel);
+	int same = same_file(w, path, data, len);
+
+	free(path);
+	return same;
+}
+
+/* Writes len bytes of data to a new file at path; 0, or -1 after reporting. */
+static int
+put_file(struct output_writer *w, const char *path, const char *data, size_t len, int excl)
+{
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (excl ? O_EXCL : O_TRUNC), 0666);
+	if (fd < 0) {
+		diag_error(w->d, path, 0, "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	while (len > 0) {
+		n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = errno;
+			diag_error(w->d, path, 0, "cannot write: %s", strerror(err));
+			close(fd);
+			errno = err;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	if (close(fd) < 0) {
+		diag_error(w->d, path, 0, "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Writes rel in a stage that holds the published output's files (linked:
+ * the same inodes), so never in place: a changed file is written aside
+ * and renamed over, and an unchanged one is left alone.
+ */
+static int
+reuse_write(struct output_writer *w, const char *rel, const char *path, const char *data,
+    size_t len)
+{
+	struct stat st;
+	char *tmp;
+	int rc;
+
+	if (lstat(path, &st) == 0) {
+		if (S_ISREG(st.st_mode) && same_file(w, path, data, len)) {
+			w->kept++;
+			return 0;
+		}
+		/* A folder of the last build; claim made sure none of this one's is below. */
+		if (S_ISDIR(st.st_mode))
+			output_remove_tree(path);
+		tmp = xasprintf("%s/.crier-tmp-%p", w->o->stage, (void *)w);
+		rc = put_file(w, tmp, data, len, 0);
+		if (rc == 0 && rename(tmp, path) < 0) {
+			diag_error(w->d, path, 0, "cannot write: %s", strerror(errno));
+			rc = -1;
+		}
+		if (rc < 0)
+			unlink(tmp);
+		free(tmp);
+	} else if ((rc = make_parents(w, path)) == 0)
+		rc = put_file(w, path, data, len, 1);
+	if (rc == 0) {
+		w->written++;
+		buf_printf(&w->changed, "%s\n", rel);
+		pthread_mutex_lock(&w->o->lock);
+		touch(w->o, rel);
+		pthread_mutex_unlock(&w->o->lock);
+	}
+	return rc;
 }
 
 int
@@ -526,11 +943,13 @@ output_writer_close(struct output_writer *w)
 		return;
 	pthread_mutex_lock(&w->o->lock);
 	buf_put(&w->o->w.manifest, buf_str(&w->manifest), w->manifest.len);
+	buf_put(&w->o->w.changed, buf_str(&w->changed), w->changed.len);
 	w->o->written += w->written;
 	w->o->kept += w->kept;
 	pthread_mutex_unlock(&w->o->lock);
 	free(w->last);
 	buf_free(&w->manifest);
+	buf_free(&w->changed);
 	buf_free(&w->old);
 	free(w);
 }
@@ -541,15 +960,21 @@ output_writer_write(struct output_writer *w, const char *rel, const char *data, 
 {
 	struct output *o = w->o;
 	char *path, *old = NULL;
-	ssize_t n;
-	int fd, rc = -1, err;
+	int rc = -1;
 
 	if (!output_safe_path(rel)) {
 		diag_error(w->d, rel, 0, "refusing to write outside the output folder");
 		errno = EINVAL;
 		return -1;
 	}
+	if (claim(w, rel, what) < 0)
+		return -1;
 	path = xasprintf("%s/%s", o->stage, rel);
+	if (o->reuse) {
+		if (reuse_write(w, rel, path, data, len) < 0)
+			goto out;
+		goto done;
+	}
 	if (make_parents(w, path) < 0)
 		goto out;
 	/*
@@ -563,42 +988,69 @@ output_writer_write(struct output_writer *w, const char *rel, const char *data, 
 			w->kept++;
 			goto done;
 		}
-		if (errno == EEXIST) {
-			diag_error(w->d, what, 0, "%s is written twice: two pages, feeds or static "
-			    "files of the theme want the same path", rel);
-			goto out;
-		}
 		/* Another file system, or no links there: write it after all. */
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0666);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			diag_error(w->d, what, 0, "%s is written twice: two pages, feeds or static "
-			    "files of the theme want the same path", rel);
-		else
-			diag_error(w->d, path, 0, "cannot write: %s", strerror(errno));
+	if (put_file(w, path, data, len, 1) < 0)
+		goto out;
+	w->written++;
+	buf_printf(&w->changed, "%s\n", rel);
+done:
+	buf_puts(&w->manifest, rel);
+	buf_putc(&w->manifest, '\n');
+	rc = 0;
+out:
+	free(old);
+	free(path);
+	return rc;
+}
+
+int
+output_has(struct output_writer *w, const char *rel)
+{
+	struct output *o = w->o;
+	char *path;
+	struct stat st;
+	int ok;
+
+	if (!o->has_old || !output_safe_path(rel))
+		return 0;
+	/* A reused stage is the published output: what the manifest lists is there. */
+	if (o->reuse)
+		return set_has(&o->old, rel, strlen(rel));
+	path = xasprintf("%s/%s", o->dir, rel);
+	ok = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+	free(path);
+	return ok;
+}
+
+int
+output_writer_keep(struct output_writer *w, const char *rel, const char *what)
+{
+	struct output *o = w->o;
+	char *path, *old;
+	struct stat st;
+	int rc = 1;
+
+	if (!output_has(w, rel))
+		return 1;
+	old = xasprintf("%s/%s", o->dir, rel);
+	path = xasprintf("%s/%s", o->stage, rel);
+	if (!o->reuse && (lstat(old, &st) < 0 || !S_ISREG(st.st_mode)))
+		goto out;
+	if (claim(w, rel, what) < 0) {
+		rc = -1;
 		goto out;
 	}
-	while (len > 0) {
-		n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = errno;
-			diag_error(w->d, path, 0, "cannot write: %s", strerror(err));
-			close(fd);
-			errno = err;
+	rc = -1;
+	if (!o->reuse) {
+		if (make_parents(w, path) < 0)
+			goto out;
+		if (link(old, path) < 0) {
+			diag_error(w->d, path, 0, "cannot link: %s", strerror(errno));
 			goto out;
 		}
-		data += n;
-		len -= (size_t)n;
 	}
-	if (close(fd) < 0) {
-		diag_error(w->d, path, 0, "cannot write: %s", strerror(errno));
-		goto out;
-	}
-	w->written++;
-done:
+	w->kept++;
 	buf_puts(&w->manifest, rel);
 	buf_putc(&w->manifest, '\n');
 	rc = 0;
@@ -611,20 +1063,29 @@ out:
 static void
 output_free(struct output *o)
 {
+	size_t i;
+
 	drop_lock(o);
 	free(o->dir);
-	free(o->stage);
+	free(o->fresh);
+	free(o->tree);
+	free(o->delta);
 	free(o->w.last);
 	buf_free(&o->w.manifest);
+	buf_free(&o->w.changed);
 	buf_free(&o->w.old);
+	for (i = 0; i < o->set.cap; i++)
+		free(o->set.keys[i]);
+	free(o->set.keys);
+	for (i = 0; i < o->old.cap; i++)
+		free(o->old.keys[i]);
+	free(o->old.keys);
+	for (i = 0; i < o->touched.cap; i++)
+		free(o->touched.keys[i]);
+	free(o->touched.keys);
+	dirs_free(o->treedirs);
 	pthread_mutex_destroy(&o->lock);
 	free(o);
-}
-
-static int
-cmp_line(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Writes the manifest, sorted so that it is the same for the same commit. */
@@ -642,7 +1103,7 @@ write_manifest(struct output *o)
 		lines = xrealloc(lines, (n + 1) * sizeof(*lines));
 		lines[n++] = s;
 	}
-	xqsort(lines, n, sizeof(*lines), cmp_line);
+	xqsort(lines, n, sizeof(*lines), cmp_str);
 	for (i = 0; i < n; i++)
 		buf_printf(&b, "%s\n", lines[i]);
 	free(lines);
@@ -651,13 +1112,146 @@ write_manifest(struct output *o)
 	return rc;
 }
 
+/*
+ * The files of the published output that this build did not write are
+ * changes too: removed from a reused stage, and listed in the delta.
+ */
+static void
+drop_stale(struct output *o)
+{
+	char *path = xasprintf("%s/%s", o->dir, OUTPUT_MANIFEST), *s, *nl, *f;
+	struct buf b = BUF_INIT;
+
+	if (buf_read_file(&b, path) == 0)
+		for (s = b.s; s != NULL && *s; s = nl + 1) {
+			if ((nl = strchr(s, '\n')) == NULL)
+				break;
+			*nl = '\0';
+			if (set_has(&o->set, s, strlen(s)) || strcmp(s, OUTPUT_MANIFEST) == 0 ||
+			    !output_safe_path(s))
+				continue;
+			if (o->reuse) {
+				f = xasprintf("%s/%s", o->stage, s);
+				unlink(f);
+				free(f);
+				prune(o->stage, s);
+				touch(o, s);
+			}
+			buf_printf(&o->w.changed, "%s\n", s);
+		}
+	buf_free(&b);
+	free(path);
+}
+
+/*
+ * Keeps the output just replaced as the tree the next build stages in,
+ * with the delta that brings it up to date: the files this build
+ * changed, added or removed, and the manifest.  Failing that, removes it.
+ */
+static int
+keep_tree(struct output *o, const char *old)
+{
+	char **lines = NULL, *s, *nl, *tmp = xasprintf("%s.tmp", o->delta), *dir = NULL;
+	struct buf b = BUF_INIT;
+	size_t n = 0, i;
+	FILE *fp;
+
+	free(state_cache_path(o->dir, "delta", &dir));
+	int kept = 0;
+
+	if ((strcmp(old, o->tree) != 0 && ((mkdir(dir, 0777) < 0 && errno != EEXIST) ||
+	    rename(old, o->tree) < 0))) {
+		output_remove_tree(old);
+		goto out;
+	}
+	buf_printf(&o->w.changed, "%s\n", OUTPUT_MANIFEST);
+	for (s = o->w.changed.s; s != NULL && *s; s = nl + 1) {
+		nl = strchr(s, '\n');
+		*nl = '\0';
+		lines = xrealloc(lines, (n + 1) * sizeof(*lines));
+		lines[n++] = s;
+	}
+	/* Sorted: a folder's path comes before what it holds. */
+	xqsort(lines, n, sizeof(*lines), cmp_str);
+	buf_printf(&b, DELTA_MAGIC "\n%016llx\n", (unsigned long long)state_manifest_hash(o->dir));
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
+			buf_printf(&b, "%s\n", lines[i]);
+	if ((fp = fopen(tmp, "w")) == NULL || fwrite(b.s, 1, b.len, fp) != b.len ||
+	    fclose(fp) != 0 || rename(tmp, o->delta) < 0) {
+		unlink(tmp);
+		output_remove_tree(o->tree);
+	} else
+		kept = 1;
+out:
+	free(lines);
+	buf_free(&b);
+	free(tmp);
+	free(dir);
+	return kept;
+}
+
+/*
+ * Records the folders of the output just published (NAME.dirs) and of
+ * the tree that was the output before (NAME.treedirs).  The tree's record
+ * is the old output's, if output_foreign found it as recorded, with the
+ * tree's own folder read again (it moved); the new output's is the
+ * stage's record with the folders this build touched read again, or
+ * read whole after a stage from scratch.
+ */
+static void
+record(struct output *o, int kept)
+{
+	char *dirs = state_cache_path(o->dir, "dirs", NULL);
+	char *treedirs = state_cache_path(o->dir, "treedirs", NULL);
+	char *mpath = xasprintf("%s/%s", o->dir, OUTPUT_MANIFEST), *root = "", **paths;
+	struct buf m = BUF_INIT;
+	struct dirs *r;
+	uint64_t tag;
+	size_t i, n;
+
+	unlink(treedirs);
+	if (kept && o->verified && rename(dirs, treedirs) == 0) {
+		if ((r = dirs_load(treedirs, &tag)) != NULL) {
+			dirs_update(r, o->tree, &root, 1);
+			if (dirs_save(r, treedirs, tag) < 0)
+				unlink(treedirs);
+		} else
+			unlink(treedirs);
+		dirs_free(r);
+	}
+	unlink(dirs);
+	if (buf_read_file(&m, mpath) < 0)
+		goto out;
+	tag = state_hash(STATE_HASH_INIT, buf_str(&m), m.len);
+	if (o->reuse && o->treedirs != NULL) {
+		paths = xcalloc(o->touched.n + 1, sizeof(*paths));
+		for (i = n = 0; i < o->touched.cap; i++)
+			if (o->touched.keys[i] != NULL)
+				paths[n++] = o->touched.keys[i];
+		xqsort(paths, n, sizeof(*paths), cmp_str);
+		dirs_update(o->treedirs, o->dir, paths, n);
+		free(paths);
+		dirs_save(o->treedirs, dirs, tag);
+	} else if ((r = dirs_scan(o->dir, buf_str(&m))) != NULL) {
+		dirs_save(r, dirs, tag);
+		dirs_free(r);
+	}
+out:
+	buf_free(&m);
+	free(mpath);
+	free(dirs);
+	free(treedirs);
+}
+
 int
 output_commit(struct output *o, struct diag *d)
 {
 	struct stat st;
 	char *old = NULL;
-	int rc = -1;
+	int rc = -1, kept = 0;
 
+	drop_stale(o);
 	if (write_manifest(o) < 0)
 		goto fail_quiet;
 	if (lstat(o->dir, &st) < 0) {
@@ -669,7 +1263,7 @@ output_commit(struct output *o, struct diag *d)
 #ifdef RENAME_EXCHANGE
 	if (renameat2(AT_FDCWD, o->stage, AT_FDCWD, o->dir, RENAME_EXCHANGE) == 0) {
 		/* The stage now holds the old output. */
-		output_remove_tree(o->stage);
+		kept = keep_tree(o, o->stage);
 		rc = 0;
 		goto out;
 	}
@@ -682,14 +1276,17 @@ output_commit(struct output *o, struct diag *d)
 		rename(old, o->dir);
 		goto fail;
 	}
-	output_remove_tree(old);
+	kept = keep_tree(o, old);
 	rc = 0;
 	goto out;
 fail:
 	diag_error(d, o->dir, 0, "cannot publish: %s", strerror(errno));
 fail_quiet:
-	output_remove_tree(o->stage);
+	if (!o->reuse)
+		output_remove_tree(o->stage);
 out:
+	if (rc == 0)
+		record(o, kept);
 	free(old);
 	return rc;
 }
@@ -706,6 +1303,8 @@ output_abort(struct output *o)
 {
 	if (o == NULL)
 		return;
-	output_remove_tree(o->stage);
+	/* A reused tree without its delta is not trusted again: the next build clears it. */
+	if (!o->reuse)
+		output_remove_tree(o->fresh);
 	output_free(o);
 }

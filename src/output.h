@@ -1,7 +1,10 @@
 /*
- * output: writing a build.  Files go to a staging folder beside the
- * output, which replaces the published output only when the whole build
- * has succeeded, so readers never see a half-written site.
+ * output: writing a build.  Files go to a staging folder, which replaces
+ * the published output only when the whole build has succeeded, so
+ * readers never see a half-written site.  The output replaced is kept in
+ * .crier-cache/ (its files are links to the same inodes), with what the
+ * new build changed; the next build brings it up to date and stages in
+ * it, so that a build writes only the files that change.
  */
 #ifndef CRIER_OUTPUT_H
 #define CRIER_OUTPUT_H
@@ -18,10 +21,11 @@ struct output;
 /*
  * Refuses (unless force) an output folder crier wrote before that now
  * holds files its manifest does not list: a build replaces the folder
- * whole, and crier only ever removes files it wrote.  Not thread-safe.
- * Returns 0, or -1 after reporting to d.
+ * whole, and crier only ever removes files it wrote.  When the output's
+ * folders are as crier recorded them (see dirs.h), they are not read.
+ * Not thread-safe.  Returns 0, or -1 after reporting to d.
  */
-int output_foreign(const char *dir, int force, struct diag *d);
+int output_foreign(struct output *o, int force, struct diag *d);
 
 /*
  * Refuses an output folder that would lose the author's files: the work
@@ -39,6 +43,17 @@ int output_check(const char *dir, const char *workdir, const char *gitdir, const
  * it.  Returns NULL after printing why.
  */
 struct output *output_begin(const char *dir, struct diag *d);
+
+/*
+ * Makes the stage the build writes into: the output as the build before
+ * the last left it, brought up to date, if there is one in .crier-cache/
+ * as crier left it; else an empty folder beside the output.  Called once
+ * the build knows it will write.  Returns 0, or -1 after reporting.
+ */
+int output_stage(struct output *o, struct diag *d);
+
+/* 1 if output_stage took the last build's tree, 0 if it staged from scratch. */
+int output_reused(const struct output *o);
 
 /*
  * Writes len bytes to the file rel (a relative path of [a-z0-9./_-]
@@ -60,6 +75,17 @@ struct output_writer *output_writer_new(struct output *o, struct diag *d);
 int output_writer_write(struct output_writer *w, const char *rel, const char *data, size_t len,
     const char *what);
 void output_writer_close(struct output_writer *w);
+
+/*
+ * Keeps the published output's file rel as it is, as a write of the same
+ * bytes would: for pages whose inputs did not change.  Returns 0, 1 if
+ * there is no such file to keep (write it instead), or -1 after
+ * reporting to d (a path written twice).
+ */
+int output_writer_keep(struct output_writer *w, const char *rel, const char *what);
+
+/* 1 if output_writer_keep can keep rel: the published output has it. */
+int output_has(struct output_writer *w, const char *rel);
 
 /*
  * Writes the manifest and replaces the output with the staging folder.

@@ -6,6 +6,7 @@
 #define CRIER_POST_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "arena.h"
@@ -45,6 +46,7 @@ struct post {
 	time_t resolved;	/* resolved: time, or 0 */
 	struct value *meta;	/* every front matter key, for templates */
 	char *url;		/* URL path from the permalink, starts with '/' */
+	uint64_t src;		/* hash of its blob id and path; 0 when unknown (work tree) */
 	char *html;		/* the rendered body */
 };
 

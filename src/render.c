@@ -6,6 +6,7 @@
 #include "render.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -18,6 +19,8 @@
 #include "feed.h"
 #include "ics.h"
 #include "jsonfeed.h"
+#include "pages.h"
+#include "state.h"
 #include "text.h"
 #include "value.h"
 
@@ -44,6 +47,7 @@ struct ctx {
 	size_t nlists;
 	size_t *cat_windows;	/* windows in each category */
 	size_t windows;		/* windows in the site */
+	struct buf files;	/* the files the job being done wrote, a line each */
 	struct render_stats st;	/* this thread's count */
 };
 
@@ -69,6 +73,8 @@ struct job {
 	enum { JOB_POST, JOB_INDEX, JOB_FEEDS, JOB_SITEMAP, JOB_404 } kind;
 	size_t i;		/* post, or list */
 	size_t page;		/* JOB_INDEX: page number from 1 */
+	uint64_t id;		/* which unit it is, for the page keys */
+	uint64_t key;		/* everything its files depend on; 0: unknown */
 };
 
 /* The root-relative URL of a site path ("/x/" → base + "x/"). */
@@ -119,12 +125,15 @@ feed_urls(struct ctx *c, struct value *m, const char *path, size_t windows)
 	unsigned off = c->cfg->disable;
 	const char *cal;
 
-	if (!(off & OUT_ATOM))
-		set_str(c, m, "atom_url", rel_url(c, arena_printf(c->a, "%satom.xml", path)));
-	if (!(off & OUT_RSS))
-		set_str(c, m, "rss_url", rel_url(c, arena_printf(c->a, "%srss.xml", path)));
-	if (!(off & OUT_JSON))
-		set_str(c, m, "json_url", rel_url(c, arena_printf(c->a, "%sfeed.json", path)));
+	/* What is not written is null, so that a [site] key of the name cannot stand in. */
+	value_set(c->a, m, "atom_url", (off & OUT_ATOM) ? value_null(c->a) :
+	    value_str(c->a, rel_url(c, arena_printf(c->a, "%satom.xml", path))));
+	value_set(c->a, m, "rss_url", (off & OUT_RSS) ? value_null(c->a) :
+	    value_str(c->a, rel_url(c, arena_printf(c->a, "%srss.xml", path))));
+	value_set(c->a, m, "json_url", (off & OUT_JSON) ? value_null(c->a) :
+	    value_str(c->a, rel_url(c, arena_printf(c->a, "%sfeed.json", path))));
+	value_set(c->a, m, "calendar_url", value_null(c->a));
+	value_set(c->a, m, "webcal_url", value_null(c->a));
 	if (windows == 0 || (off & OUT_CALENDAR))
 		return;
 	cal = arena_printf(c->a, "%smaintenance.ics", path);
@@ -139,14 +148,18 @@ feed_urls(struct ctx *c, struct value *m, const char *path, size_t windows)
 static const char *
 window_text(struct ctx *c, const struct post *p)
 {
-	char a[128], b[128], z[64], d1[64], d2[64];
+	char a[128], b[128], z[64], za[64], d1[64], d2[64];
 	const char *fmt = c->cfg->date_fmt, *tf = c->cfg->time_fmt;
 
 	date_format(p->win_start, fmt, d1, sizeof(d1));
 	date_format(p->win_end, fmt, d2, sizeof(d2));
 	date_format(p->win_start, tf, a, sizeof(a));
 	date_format(p->win_end, tf, b, sizeof(b));
+	date_format(p->win_start, "%Z", za, sizeof(za));
 	date_format(p->win_end, "%Z", z, sizeof(z));
+	/* Across a change of clocks, each end has its own zone. */
+	if (strcmp(za, z) != 0)
+		return arena_printf(c->a, "%s, %s %s" DASH "%s, %s %s", d1, a, za, d2, b, z);
 	if (strcmp(d1, d2) == 0)
 		return arena_printf(c->a, "%s, %s" DASH "%s %s", d1, a, b, z);
 	return arena_printf(c->a, "%s, %s" DASH "%s, %s %s", d1, a, d2, b, z);
@@ -224,27 +237,49 @@ post_value(struct ctx *c, const struct post *p)
 	return m;
 }
 
+/* When an alert in the banner begins: its window's start, else its date. */
+static time_t
+alert_start(const struct post *p)
+{
+	return p->has_window ? p->win_start : p->date;
+}
+
+static int
+cmp_alert(const void *a, const void *b)
+{
+	const struct post *x = *(const struct post *const *)a, *y = *(const struct post *const *)b;
+	time_t tx = alert_start(x), ty = alert_start(y);
+
+	if (tx != ty)
+		return tx < ty ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
 /*
  * The alerts every page shows: those in progress, and windows that
- * start within banner_days of now.
+ * start within banner_days of now; the first to begin leads.
  */
 static void
 banner(struct ctx *c, struct value *m)
 {
 	struct value *list = value_list(c->a);
 	time_t ahead = (time_t)c->cfg->banner_days * 86400;
+	const struct post **show = xcalloc(c->s->nposts + 1, sizeof(*show));
 	const struct post *p;
 	enum post_status st;
-	size_t i;
+	size_t i, n = 0;
 
-	/* Oldest first: the first to start leads. */
-	for (i = c->s->nposts; i-- > 0;) {
+	for (i = 0; i < c->s->nposts; i++) {
 		p = &c->s->posts[i];
 		st = post_status(p, c->s->now);
 		if (st == STATUS_IN_PROGRESS ||
 		    (st == STATUS_SCHEDULED && p->has_window && p->win_start - c->s->now <= ahead))
-			value_push(c->a, list, c->posts[i]);
+			show[n++] = p;
 	}
+	xqsort(show, n, sizeof(*show), cmp_alert);
+	for (i = 0; i < n; i++)
+		value_push(c->a, list, c->posts[show[i] - c->s->posts]);
+	free(show);
 	value_set(c->a, m, "alerts", list);
 	value_set(c->a, m, "has_alerts", value_bool(c->a, list->len > 0));
 }
@@ -323,6 +358,7 @@ emit(struct ctx *c, const char *tmpl, const struct value *root, const char *path
 	}
 	if (output_writer_write(c->w, file, buf_str(&c->page), c->page.len, what) < 0)
 		return -1;
+	buf_printf(&c->files, "%s\n", file);
 	c->st.pages++;
 	c->st.files++;
 	return 0;
@@ -448,6 +484,7 @@ put_doc(struct ctx *c, const char *path, const char *what)
 {
 	if (output_writer_write(c->w, path + 1, buf_str(&c->page), c->page.len, what) < 0)
 		return -1;
+	buf_printf(&c->files, "%s\n", path + 1);
 	c->st.files++;
 	return 0;
 }
@@ -644,6 +681,8 @@ struct worker {
 	size_t njobs;
 	_Atomic size_t *next;	/* the next job no thread has taken */
 	char **msgs;		/* each job's diagnostics, or NULL */
+	const struct pages *prev;	/* the last build's keys, or NULL */
+	struct pages *next_pages;	/* this build's, by job */
 	struct buf cap;		/* what the job being done reported */
 	struct diag d;
 	pthread_t thread;
@@ -667,6 +706,46 @@ do_job(struct ctx *c, const struct job *j)
 	}
 }
 
+/*
+ * Keeps the files of job j if its key is the one the last build had for
+ * it and they are all there; 1 if it did, 0 if the job must be done.
+ */
+static int
+keep_job(struct worker *w, const struct job *j)
+{
+	const char *files, *s, *nl;
+	char rel[PATH_MAX];
+	size_t len, n;
+
+	if (j->key == 0 || (files = pages_find(w->prev, j->id, j->key, &len)) == NULL)
+		return 0;
+	for (s = files; s < files + len; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(files + len - s));
+		n = (size_t)(nl - s);
+		if (n >= sizeof(rel))
+			return 0;
+		memcpy(rel, s, n);
+		rel[n] = '\0';
+		if (!output_has(w->c.w, rel))
+			return 0;
+	}
+	for (s = files; s < files + len; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(files + len - s));
+		n = (size_t)(nl - s);
+		memcpy(rel, s, n);
+		rel[n] = '\0';
+		/* Only a path claimed twice fails here, reported as a write would be. */
+		if (output_writer_keep(w->c.w, rel, "a page") != 0)
+			return 1;
+		buf_printf(&w->c.files, "%s\n", rel);
+		w->c.st.kept++;
+		w->c.st.files++;
+		/* Counted as pages still: the build has them, as it was. */
+		w->c.st.pages += n > 5 && memcmp(rel + n - 5, ".html", 5) == 0;
+	}
+	return 1;
+}
+
 static void *
 work(void *arg)
 {
@@ -675,7 +754,11 @@ work(void *arg)
 
 	while ((start = atomic_fetch_add(w->next, RUN)) < w->njobs) {
 		for (i = start; i < start + RUN && i < w->njobs; i++) {
-			do_job(&w->c, &w->jobs[i]);
+			buf_reset(&w->c.files);
+			if (!keep_job(w, &w->jobs[i]))
+				do_job(&w->c, &w->jobs[i]);
+			if (w->jobs[i].key != 0)
+				pages_set(w->next_pages, i, w->jobs[i].id, w->jobs[i].key, buf_str(&w->c.files));
 			if (w->cap.len > 0) {
 				w->msgs[i] = buf_detach(&w->cap);
 				w->cap.len = 0;
@@ -859,11 +942,143 @@ make_lists(struct ctx *c, struct post **all, struct post **byym)
 	}
 }
 
+/* FNV-1a over n bytes, continuing h. */
+static uint64_t
+hmix(uint64_t h, const void *p, size_t n)
+{
+	return state_hash(h, p, n);
+}
+
+static uint64_t
+hstr(uint64_t h, const char *s)
+{
+	return s ? hmix(h, s, strlen(s) + 1) : hmix(h, "\xff", 1);
+}
+
+static uint64_t
+hnum(uint64_t h, uint64_t n)
+{
+	return hmix(h, &n, sizeof(n));
+}
+
+/*
+ * The key of each post: what its map holds, from its blob and path (so
+ * front matter and body), its dates, URL, status at now and categories;
+ * 0 if its blob is not known.
+ */
+static uint64_t
+post_key(struct ctx *c, const struct post *p, const uint64_t *catkeys)
+{
+	uint64_t h = STATE_HASH_INIT;
+	size_t i;
+
+	if (p->src == 0)
+		return 0;
+	h = hnum(h, p->src);
+	h = hnum(h, (uint64_t)p->date);
+	h = hnum(h, (uint64_t)p->date_off);
+	h = hnum(h, (uint64_t)p->updated);
+	h = hnum(h, (uint64_t)post_status(p, c->s->now));
+	h = hstr(h, p->url);
+	for (i = 0; i < p->ncats; i++)
+		h = hnum(h, catkeys[site_category(c->s, p->cats[i]) - c->s->cats]);
+	return h;
+}
+
+/* The key of list l: its own values, not its posts. */
+static uint64_t
+list_key(uint64_t h, const struct list *l)
+{
+	h = hstr(h, l->kind);
+	h = hstr(h, l->tmpl);
+	h = hstr(h, l->name);
+	h = hstr(h, l->path);
+	h = hstr(h, l->feed_title);
+	h = value_hash(h, l->cat);
+	h = value_hash(h, l->archive);
+	h = hnum(h, l->n);
+	h = hnum(h, l->pages);
+	return hnum(h, l->windows);
+}
+
+/*
+ * Gives every job its id and key.  The site's key holds the settings,
+ * the theme, crier's version and the site map every page sees; a job's
+ * key adds the keys of the posts it shows.  Returns 0, or -1 if some post
+ * has no key (a build of the work tree), when nothing is kept.
+ */
+static int
+job_keys(struct ctx *c, struct job *js, size_t n, uint64_t *pk)
+{
+	const struct site *s = c->s;
+	uint64_t site = STATE_HASH_INIT, h, *catkeys;
+	const struct list *l;
+	size_t i, k, per = (size_t)c->cfg->per_page;
+	int rc = 0;
+
+	catkeys = xcalloc(s->ncats + 1, sizeof(*catkeys));
+	for (i = 0; i < s->ncats; i++)
+		catkeys[i] = value_hash(STATE_HASH_INIT, c->cats[i]);
+	for (i = 0; i < s->nposts; i++)
+		if ((pk[i] = post_key(c, &s->posts[i], catkeys)) == 0)
+			rc = -1;
+	free(catkeys);
+	if (rc < 0)
+		return -1;
+	site = hstr(site, CRIER_VERSION);
+	site = hnum(site, config_hash(c->cfg));
+	site = hnum(site, c->t->hash);
+	site = value_hash(site, c->site);
+	for (i = 0; i < n; i++) {
+		/* The id names the unit: its kind and place. */
+		h = hnum(STATE_HASH_INIT, (uint64_t)js[i].kind);
+		l = js[i].kind == JOB_INDEX || js[i].kind == JOB_FEEDS ? &c->lists[js[i].i] : NULL;
+		if (js[i].kind == JOB_POST)
+			h = hstr(h, s->posts[js[i].i].url);
+		else if (l != NULL)
+			h = hnum(hstr(h, l->path), js[i].page);
+		js[i].id = h;
+		/* The key, all it is made of. */
+		h = hnum(site, h);
+		switch (js[i].kind) {
+		case JOB_POST:
+			h = hnum(h, pk[js[i].i]);
+			h = hnum(h, js[i].i > 0 ? pk[js[i].i - 1] : 0);
+			h = hnum(h, js[i].i + 1 < s->nposts ? pk[js[i].i + 1] : 0);
+			break;
+		case JOB_INDEX:
+			h = list_key(h, l);
+			for (k = (js[i].page - 1) * per; k < l->n && k < js[i].page * per; k++)
+				h = hnum(h, pk[l->posts[k] - s->posts]);
+			break;
+		case JOB_FEEDS:
+			h = list_key(h, l);
+			for (k = 0; k < l->n; k++)
+				if (k < (size_t)c->cfg->feed_items || l->posts[k]->has_window)
+					h = hnum(h, pk[l->posts[k] - s->posts]);
+			break;
+		case JOB_SITEMAP:
+			for (k = 0; k < c->nlists; k++)
+				h = list_key(h, &c->lists[k]);
+			for (k = 0; k < s->nposts; k++)
+				h = hnum(h, pk[k]);
+			break;
+		default:
+			break;
+		}
+		js[i].key = h ? h : 1;
+	}
+	return 0;
+}
+
 int
 render_site(const struct site *s, const struct theme *t, struct output *o,
-    struct diag *d, int jobs, struct render_stats *st)
+    struct diag *d, int jobs, const struct pages *prev, struct pages **pnext,
+    struct render_stats *st)
 {
 	struct ctx c;
+	struct pages *pg = NULL;
+	uint64_t *pk = NULL;
 	struct post **all = NULL, **byym = NULL;
 	struct job *js = NULL;
 	struct worker *ws = NULL;
@@ -878,6 +1093,7 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 	c.cfg = s->cfg;
 	c.t = t;
 	c.d = d;
+	*pnext = NULL;
 	c.w = output_writer_new(o, d);
 	c.a = arena_new();
 	c.cat_windows = arena_alloc(c.a, (s->ncats + 1) * sizeof(*c.cat_windows));
@@ -927,6 +1143,14 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 	if (!(c.cfg->disable & OUT_404) && tmpl_set_has(t->tmpls, "404") &&
 	    !theme_has_static(t, "404.html"))
 		js[n++] = (struct job){ JOB_404, 0, 0 };
+	pk = xcalloc(s->nposts + 1, sizeof(*pk));
+	if (job_keys(&c, js, n, pk) < 0) {
+		/* Without keys nothing is kept, and nothing is recorded. */
+		prev = NULL;
+		for (i = 0; i < n; i++)
+			js[i].key = 0;
+	}
+	pg = pages_new(n);
 	msgs = xcalloc(n + 1, sizeof(*msgs));
 	nw = jobs > 0 ? (size_t)jobs : 1;
 	if (nw > n / 64 + 1)
@@ -945,6 +1169,9 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 		ws[i].njobs = n;
 		ws[i].next = &next;
 		ws[i].msgs = msgs;
+		ws[i].prev = prev;
+		ws[i].next_pages = pg;
+		ws[i].c.files = (struct buf)BUF_INIT;
 		if (i > 0)
 			ws[i].started = pthread_create(&ws[i].thread, NULL, work, &ws[i]) == 0;
 	}
@@ -959,8 +1186,10 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 		d->warnings += ws[i].d.warnings;
 		st->pages += ws[i].c.st.pages;
 		st->files += ws[i].c.st.files;
+		st->kept += ws[i].c.st.kept;
 		output_writer_close(ws[i].c.w);
 		buf_free(&ws[i].c.page);
+		buf_free(&ws[i].c.files);
 		buf_free(&ws[i].cap);
 		arena_free(ws[i].c.a);
 	}
@@ -970,7 +1199,13 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 		free(msgs[i]);
 	}
 	rc = d->errors > 0 ? -1 : 0;
+	if (rc == 0) {
+		*pnext = pg;
+		pg = NULL;
+	}
 out:
+	pages_free(pg);
+	free(pk);
 	output_writer_close(c.w);
 	free(ws);
 	free(msgs);
@@ -979,6 +1214,7 @@ out:
 	free(byym);
 	free(c.entries);
 	buf_free(&c.page);
+	buf_free(&c.files);
 	arena_free(c.a);
 	return rc;
 }

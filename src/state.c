@@ -31,42 +31,37 @@ state_hash(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-/* The cache folder beside outdir, and the state file's path in it. */
-static char *
-state_path(const char *outdir, char **dir)
+char *
+state_cache_path(const char *outdir, const char *suffix, char **dir)
 {
 	const char *slash, *base;
 	size_t n = strlen(outdir);
-	char *trimmed = xstrdup(outdir), *path;
+	char *trimmed = xstrdup(outdir), *path, *d;
 
 	while (n > 1 && trimmed[n - 1] == '/')
 		trimmed[--n] = '\0';
 	slash = strrchr(trimmed, '/');
 	base = slash ? slash + 1 : trimmed;
 	if (slash == NULL)
-		*dir = xstrdup(".crier-cache");
+		d = xstrdup(".crier-cache");
 	else if (slash == trimmed)
-		*dir = xstrdup("/.crier-cache");
+		d = xstrdup("/.crier-cache");
 	else
-		*dir = xasprintf("%.*s/.crier-cache", (int)(slash - trimmed), trimmed);
-	path = xasprintf("%s/%s.state", *dir, base);
+		d = xasprintf("%.*s/.crier-cache", (int)(slash - trimmed), trimmed);
+	path = xasprintf("%s/%s.%s", d, base, suffix);
+	if (dir != NULL)
+		*dir = d;
+	else
+		free(d);
 	free(trimmed);
 	return path;
 }
 
-static int
-read_file(const char *path, struct buf *b)
+/* The cache folder beside outdir, and the state file's path in it. */
+static char *
+state_path(const char *outdir, char **dir)
 {
-	char chunk[8192];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		buf_put(b, chunk, (size_t)n);
-	close(fd);
-	return n < 0 ? -1 : 0;
+	return state_cache_path(outdir, "state", dir);
 }
 
 /*
@@ -75,14 +70,14 @@ read_file(const char *path, struct buf *b)
  * 3% of a full one.  crier trusts that nobody edits its output by hand;
  * removing .crier-cache/ makes the next build a full one.
  */
-static uint64_t
+uint64_t
 state_manifest_hash(const char *outdir)
 {
 	char *path = xasprintf("%s/%s", outdir, OUTPUT_MANIFEST);
 	struct buf b = BUF_INIT;
 	uint64_t h = 0;
 
-	if (read_file(path, &b) == 0 && b.len > 0)
+	if (buf_read_file(&b, path) == 0 && b.len > 0)
 		h = state_hash(STATE_HASH_INIT, b.s, b.len);
 	buf_free(&b);
 	free(path);
@@ -117,7 +112,7 @@ state_fresh(const char *outdir, const struct state *want, time_t now, struct dia
 	struct state had;
 	int fresh = 0;
 
-	if (read_file(path, &b) < 0)
+	if (buf_read_file(&b, path) < 0)
 		goto out;
 	if (parse(buf_str(&b), &had) < 0) {
 		diag_warn(d, path, 0, "not a state file of this crier; building everything");

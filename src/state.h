@@ -26,6 +26,16 @@ struct state {
 uint64_t state_hash(uint64_t h, const void *p, size_t n);
 
 /*
+ * The path of the cache file .crier-cache/NAME.suffix beside the output
+ * folder outdir (NAME: its last part); *dir, if dir is not NULL, gets the
+ * cache folder.  The caller frees both.
+ */
+char *state_cache_path(const char *outdir, const char *suffix, char **dir);
+
+/* The hash of outdir's manifest (what crier wrote there), or 0 if it has none. */
+uint64_t state_manifest_hash(const char *outdir);
+
+/*
  * 1 if the output outdir was last built from exactly want, at a now in
  * [valid_from, valid_until), and its manifest is as that build left it.
  * A state file that cannot be read as one is reported as a warning and

@@ -7,6 +7,7 @@
 #define CRIER_VALUE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "tmpl.h"
@@ -43,6 +44,13 @@ void value_push(struct arena *a, struct value *list, struct value *v);
 void value_set(struct arena *a, struct value *map, const char *key, struct value *v);
 /* The member key of map, or NULL. */
 struct value *value_get(const struct value *map, const char *key);
+
+/*
+ * Continues the 64-bit hash h over the whole tree v (types, keys,
+ * strings, order), so that two trees a template cannot tell apart hash
+ * alike.  NULL hashes as a value of its own.
+ */
+uint64_t value_hash(uint64_t h, const struct value *v);
 
 /* The callbacks that let tmpl render struct value trees. */
 extern const struct tmpl_data value_tmpl_data;

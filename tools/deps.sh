@@ -5,7 +5,7 @@ set -eu
 
 pkgs="build-essential pkg-config libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
 libxml2-dev libinih-dev libyaml-dev libmicrohttpd-dev libical-dev libjansson-dev
-python3-feedparser python3-icalendar mandoc git"
+python3-feedparser python3-icalendar libxml2-utils mandoc git"
 
 missing=""
 for p in $pkgs; do
