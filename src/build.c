@@ -543,6 +543,12 @@ build_run(const struct build_opts *o)
 		goto out;
 	lap(o, &t, "render and write pages");
 	output_counts(out, &changed, &kept);
+	/*
+	 * Forgotten before the output changes, recorded after: a build killed
+	 * in between leaves no record of an output it did not finish with.
+	 */
+	state_forget(outdir);
+	pages_forget(outdir);
 	if (output_commit(out, &d) < 0)
 		goto out;
 	lap(o, &t, "publish");

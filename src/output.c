@@ -629,17 +629,22 @@ static int
 catch_up(struct output *o, struct diag *d)
 {
 	struct buf b = BUF_INIT;
-	char *s, *nl, *from, *to, head[128], *file = state_cache_path(o->dir, "treedirs", NULL);
+	char *s, *nl, *from, *to, *last, head[128], *file = state_cache_path(o->dir, "treedirs", NULL);
 	struct stat st;
 	uint64_t tag;
 	int rc = -1;
 
-	if (buf_read_file(&b, o->delta) < 0 || b.len == 0)
+	if (buf_read_file(&b, o->delta) < 0 || b.len < 2 || b.s[b.len - 1] != '\n')
 		goto out;
+	/* The last line is the hash of all before it: a delta cut short is not trusted. */
+	b.s[b.len - 1] = '\0';
+	if ((last = strrchr(b.s, '\n')) == NULL ||
+	    strtoull(last + 1, NULL, 16) != state_hash(STATE_HASH_INIT, b.s, (size_t)(last + 1 - b.s)))
+		goto out;
+	last[1] = '\0';
 	snprintf(head, sizeof(head), DELTA_MAGIC "\n%016llx\n",
 	    (unsigned long long)state_manifest_hash(o->dir));
-	if (strncmp(b.s, head, strlen(head)) != 0 || b.s[b.len - 1] != '\n' ||
-	    lstat(o->tree, &st) < 0 || !S_ISDIR(st.st_mode))
+	if (strncmp(b.s, head, strlen(head)) != 0 || lstat(o->tree, &st) < 0 || !S_ISDIR(st.st_mode))
 		goto out;
 	/* A tree with a file added or removed since is not the output it was. */
 	if ((o->treedirs = dirs_load(file, &tag)) == NULL)
@@ -797,7 +802,8 @@ make_parents(struct output_writer *w, const char *path)
 		free(p);
 		return 0;
 	}
-	if (make_dirs(p) < 0 && (!o->reuse || clear_way(p, base) < 0)) {
+	/* In a reused stage, a file of the last build may stand where a folder goes. */
+	if (o->reuse ? clear_way(p, base) < 0 : make_dirs(p) < 0) {
 		diag_error(w->d, p, 0, "cannot make folder: %s", strerror(errno));
 		free(p);
 		return -1;
@@ -1151,19 +1157,33 @@ drop_stale(struct output *o)
 static int
 keep_tree(struct output *o, const char *old)
 {
-	char **lines = NULL, *s, *nl, *tmp = xasprintf("%s.tmp", o->delta), *dir = NULL;
+	char *dir = NULL;
+	int kept = 1;
+
+	free(state_cache_path(o->dir, "delta", &dir));
+	if (strcmp(old, o->tree) != 0 && ((mkdir(dir, 0777) < 0 && errno != EEXIST) ||
+	    rename(old, o->tree) < 0)) {
+		output_remove_tree(old);
+		kept = 0;
+	}
+	free(dir);
+	return kept;
+}
+
+/*
+ * Writes the delta that brings the tree up to date: the files this build
+ * changed, added or removed, and the manifest, sorted, under the hash of
+ * the output they lead to, with a checksum.  Written last, so that the
+ * tree is trusted only when all else is in place; failing, the tree goes.
+ */
+static void
+write_delta(struct output *o)
+{
+	char **lines = NULL, *s, *nl, *tmp = xasprintf("%s.tmp", o->delta);
 	struct buf b = BUF_INIT;
 	size_t n = 0, i;
 	FILE *fp;
 
-	free(state_cache_path(o->dir, "delta", &dir));
-	int kept = 0;
-
-	if ((strcmp(old, o->tree) != 0 && ((mkdir(dir, 0777) < 0 && errno != EEXIST) ||
-	    rename(old, o->tree) < 0))) {
-		output_remove_tree(old);
-		goto out;
-	}
 	buf_printf(&o->w.changed, "%s\n", OUTPUT_MANIFEST);
 	for (s = o->w.changed.s; s != NULL && *s; s = nl + 1) {
 		nl = strchr(s, '\n');
@@ -1177,18 +1197,15 @@ keep_tree(struct output *o, const char *old)
 	for (i = 0; i < n; i++)
 		if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
 			buf_printf(&b, "%s\n", lines[i]);
+	buf_printf(&b, "%016llx\n", (unsigned long long)state_hash(STATE_HASH_INIT, b.s, b.len));
 	if ((fp = fopen(tmp, "w")) == NULL || fwrite(b.s, 1, b.len, fp) != b.len ||
 	    fclose(fp) != 0 || rename(tmp, o->delta) < 0) {
 		unlink(tmp);
 		output_remove_tree(o->tree);
-	} else
-		kept = 1;
-out:
+	}
 	free(lines);
 	buf_free(&b);
 	free(tmp);
-	free(dir);
-	return kept;
 }
 
 /*
@@ -1285,8 +1302,11 @@ fail_quiet:
 	if (!o->reuse)
 		output_remove_tree(o->stage);
 out:
-	if (rc == 0)
+	if (rc == 0) {
 		record(o, kept);
+		if (kept)
+			write_delta(o);
+	}
 	free(old);
 	return rc;
 }

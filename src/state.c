@@ -75,10 +75,18 @@ state_manifest_hash(const char *outdir)
 {
 	char *path = xasprintf("%s/%s", outdir, OUTPUT_MANIFEST);
 	struct buf b = BUF_INIT;
-	uint64_t h = 0;
+	struct stat st;
+	uint64_t h = 0, id[2];
 
-	if (buf_read_file(&b, path) == 0 && b.len > 0)
-		h = state_hash(STATE_HASH_INIT, b.s, b.len);
+	/*
+	 * The manifest's inode too: another output, or one a killed build
+	 * published, may list the same files and hold other bytes.
+	 */
+	if (stat(path, &st) == 0 && buf_read_file(&b, path) == 0 && b.len > 0) {
+		id[0] = (uint64_t)st.st_dev;
+		id[1] = (uint64_t)st.st_ino;
+		h = state_hash(state_hash(STATE_HASH_INIT, id, sizeof(id)), b.s, b.len);
+	}
 	buf_free(&b);
 	free(path);
 	return h;
