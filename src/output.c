@@ -61,7 +61,19 @@ struct output {
 	struct pathset touched;	/* reuse: the folders of the stage this build changed */
 	struct dirs *treedirs;	/* reuse: the stage's folders as the delta left them */
 	int verified;		/* the output's folders are as crier left them */
+	int tree_checked;	/* tree_ok says whether the tree's folders are as recorded */
+	int tree_ok;
 };
+
+/* Checks the tree's folders (see catch_up) on a thread of its own. */
+static void *
+check_tree(void *arg)
+{
+	struct output *o = arg;
+
+	o->tree_ok = dirs_verify(o->treedirs, o->tree);
+	return NULL;
+}
 
 /* The hash of a path, for the path set. */
 static size_t
@@ -459,21 +471,35 @@ output_foreign(struct output *o, int force, struct diag *d)
 	struct foreign f;
 	struct dirs *r;
 	uint64_t tag;
+	pthread_t th;
 	size_t i;
-	int fd, rc = 0;
+	int fd, rc = 0, started;
 
 	memset(&f, 0, sizeof(f));
 	if (force || buf_read_file(&text, path) < 0) {
 		free(path);
 		return 0;
 	}
-	/* Folders as crier left them hold nothing new: no need to read them all. */
+	/*
+	 * Folders as crier left them hold nothing new: no need to read them
+	 * all.  The tree a rebuild stages in is checked the same way, at the
+	 * same time.
+	 */
+	file = state_cache_path(o->dir, "treedirs", NULL);
+	if (o->treedirs == NULL && access(o->delta, F_OK) == 0)
+		o->treedirs = dirs_load(file, &tag);
+	free(file);
+	started = o->treedirs != NULL && pthread_create(&th, NULL, check_tree, o) == 0;
 	file = state_cache_path(o->dir, "dirs", NULL);
 	r = dirs_load(file, &tag);
 	free(file);
 	o->verified = r != NULL && tag == state_hash(STATE_HASH_INIT, buf_str(&text), text.len) &&
 	    dirs_verify(r, o->dir);
 	dirs_free(r);
+	if (started) {
+		pthread_join(th, NULL);
+		o->tree_checked = 1;
+	}
 	if (o->verified) {
 		buf_free(&text);
 		free(path);
@@ -647,9 +673,9 @@ catch_up(struct output *o, struct diag *d)
 	if (strncmp(b.s, head, strlen(head)) != 0 || lstat(o->tree, &st) < 0 || !S_ISDIR(st.st_mode))
 		goto out;
 	/* A tree with a file added or removed since is not the output it was. */
-	if ((o->treedirs = dirs_load(file, &tag)) == NULL)
+	if (o->treedirs == NULL && (o->treedirs = dirs_load(file, &tag)) == NULL)
 		goto out;
-	if (!dirs_verify(o->treedirs, o->tree)) {
+	if (!(o->tree_checked ? o->tree_ok : dirs_verify(o->treedirs, o->tree))) {
 		diag_warn(d, o->tree, 0, "changed since crier left it; staging every file again");
 		goto out;
 	}

@@ -75,6 +75,7 @@ struct job {
 	size_t page;		/* JOB_INDEX: page number from 1 */
 	uint64_t id;		/* which unit it is, for the page keys */
 	uint64_t key;		/* everything its files depend on; 0: unknown */
+	int keep;		/* its files are kept as the last build made them */
 };
 
 /* The root-relative URL of a site path ("/x/" → base + "x/"). */
@@ -237,6 +238,19 @@ post_value(struct ctx *c, const struct post *p)
 	return m;
 }
 
+/*
+ * The map of post i, made when first needed: a rebuild renders few
+ * pages, and a map per post of a large site is much of its work.  Not
+ * thread-safe: every map a page needs is made before the threads start.
+ */
+static struct value *
+need_post(struct ctx *c, size_t i)
+{
+	if (c->posts[i] == NULL)
+		c->posts[i] = post_value(c, &c->s->posts[i]);
+	return c->posts[i];
+}
+
 /* When an alert in the banner begins: its window's start, else its date. */
 static time_t
 alert_start(const struct post *p)
@@ -278,7 +292,7 @@ banner(struct ctx *c, struct value *m)
 	}
 	xqsort(show, n, sizeof(*show), cmp_alert);
 	for (i = 0; i < n; i++)
-		value_push(c->a, list, c->posts[show[i] - c->s->posts]);
+		value_push(c->a, list, need_post(c, (size_t)(show[i] - c->s->posts)));
 	free(show);
 	value_set(c->a, m, "alerts", list);
 	value_set(c->a, m, "has_alerts", value_bool(c->a, list->len > 0));
@@ -707,17 +721,17 @@ do_job(struct ctx *c, const struct job *j)
 }
 
 /*
- * Keeps the files of job j if its key is the one the last build had for
- * it and they are all there; 1 if it did, 0 if the job must be done.
+ * 1 if the files of job j can be kept: its key is the one the last build
+ * had for it, and the published output has every file it made then.
  */
 static int
-keep_job(struct worker *w, const struct job *j)
+can_keep(const struct pages *prev, struct output_writer *w, const struct job *j)
 {
 	const char *files, *s, *nl;
 	char rel[PATH_MAX];
 	size_t len, n;
 
-	if (j->key == 0 || (files = pages_find(w->prev, j->id, j->key, &len)) == NULL)
+	if (j->key == 0 || (files = pages_find(prev, j->id, j->key, &len)) == NULL)
 		return 0;
 	for (s = files; s < files + len; s = nl + 1) {
 		nl = memchr(s, '\n', (size_t)(files + len - s));
@@ -726,24 +740,35 @@ keep_job(struct worker *w, const struct job *j)
 			return 0;
 		memcpy(rel, s, n);
 		rel[n] = '\0';
-		if (!output_has(w->c.w, rel))
+		if (!output_has(w, rel))
 			return 0;
 	}
+	return 1;
+}
+
+/* Keeps the files of job j, which can_keep allowed. */
+static void
+keep_job(struct worker *w, const struct job *j)
+{
+	const char *files, *s, *nl;
+	char rel[PATH_MAX];
+	size_t len, n;
+
+	files = pages_find(w->prev, j->id, j->key, &len);
 	for (s = files; s < files + len; s = nl + 1) {
 		nl = memchr(s, '\n', (size_t)(files + len - s));
 		n = (size_t)(nl - s);
 		memcpy(rel, s, n);
 		rel[n] = '\0';
-		/* Only a path claimed twice fails here, reported as a write would be. */
+		/* Fails only for a path claimed twice, reported as a write would be. */
 		if (output_writer_keep(w->c.w, rel, "a page") != 0)
-			return 1;
+			return;
 		buf_printf(&w->c.files, "%s\n", rel);
 		w->c.st.kept++;
 		w->c.st.files++;
 		/* Counted as pages still: the build has them, as it was. */
 		w->c.st.pages += n > 5 && memcmp(rel + n - 5, ".html", 5) == 0;
 	}
-	return 1;
 }
 
 static void *
@@ -755,7 +780,9 @@ work(void *arg)
 	while ((start = atomic_fetch_add(w->next, RUN)) < w->njobs) {
 		for (i = start; i < start + RUN && i < w->njobs; i++) {
 			buf_reset(&w->c.files);
-			if (!keep_job(w, &w->jobs[i]))
+			if (w->jobs[i].keep)
+				keep_job(w, &w->jobs[i]);
+			else
 				do_job(&w->c, &w->jobs[i]);
 			if (w->jobs[i].key != 0)
 				pages_set(w->next_pages, i, w->jobs[i].id, w->jobs[i].key, buf_str(&w->c.files));
@@ -1105,8 +1132,7 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 	for (i = 0; i < s->ncats; i++)
 		c.cats[i] = category_value(&c, &s->cats[i]);
 	c.posts = arena_alloc(c.a, (s->nposts + 1) * sizeof(*c.posts));
-	for (i = 0; i < s->nposts; i++)
-		c.posts[i] = post_value(&c, &s->posts[i]);
+	memset(c.posts, 0, (s->nposts + 1) * sizeof(*c.posts));
 	c.site = site_value(&c);
 	all = xmalloc((s->nposts + 1) * sizeof(*all));
 	for (i = 0; i < s->nposts; i++)
@@ -1149,6 +1175,25 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 		prev = NULL;
 		for (i = 0; i < n; i++)
 			js[i].key = 0;
+	}
+	/* What is kept is decided now, and the maps of the pages to render made. */
+	for (i = 0; i < n; i++) {
+		js[i].keep = prev != NULL && can_keep(prev, c.w, &js[i]);
+		if (js[i].keep)
+			continue;
+		if (js[i].kind == JOB_POST) {
+			need_post(&c, js[i].i);
+			if (js[i].i > 0)
+				need_post(&c, js[i].i - 1);
+			if (js[i].i + 1 < s->nposts)
+				need_post(&c, js[i].i + 1);
+		} else if (js[i].kind == JOB_INDEX) {
+			struct list *l = &c.lists[js[i].i];
+			size_t per = (size_t)c.cfg->per_page;
+
+			for (k = (js[i].page - 1) * per; k < l->n && k < js[i].page * per; k++)
+				need_post(&c, (size_t)(l->posts[k] - s->posts));
+		}
 	}
 	pg = pages_new(n);
 	msgs = xcalloc(n + 1, sizeof(*msgs));

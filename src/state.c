@@ -24,10 +24,16 @@ uint64_t
 state_hash(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *s = p;
-	size_t i;
+	uint64_t w;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ s[i]) * 1099511628211ULL;
+	/* FNV-1a over eight bytes at a time, folded, then the bytes left. */
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 1099511628211ULL;
+		h ^= h >> 32;
+	}
+	for (; n > 0; s++, n--)
+		h = (h ^ *s) * 1099511628211ULL;
 	return h;
 }
 

@@ -21,7 +21,12 @@ struct state {
 	uint64_t manifest;	/* hash of the output's manifest */
 };
 
-/* FNV-1a over n bytes, continuing from h (start with STATE_HASH_INIT). */
+/*
+ * A 64-bit hash of n bytes, FNV-1a taken eight bytes at a time,
+ * continuing from h (start with STATE_HASH_INIT).  Not for adversaries:
+ * for telling files and inputs apart.  The same bytes in other pieces
+ * hash otherwise.
+ */
 #define STATE_HASH_INIT 14695981039346656037ULL
 uint64_t state_hash(uint64_t h, const void *p, size_t n);
 

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "state.h"
+
 static struct value *
 make(struct arena *a, enum value_type type)
 {
@@ -196,23 +198,6 @@ vtext(void *ud, const void *p, const char **s, size_t *n)
 	}
 }
 
-/* FNV-1a, eight bytes at a time where it can (the hash need only be stable). */
-static uint64_t
-mix(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	uint64_t w;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 1099511628211ULL;
-		h ^= h >> 32;
-	}
-	for (; n > 0; s++, n--)
-		h = (h ^ *s) * 1099511628211ULL;
-	return h;
-}
-
 uint64_t
 value_hash(uint64_t h, const struct value *v)
 {
@@ -220,21 +205,21 @@ value_hash(uint64_t h, const struct value *v)
 	size_t i;
 
 	if (v == NULL)
-		return mix(h, "\xff", 1);
+		return state_hash(h, "\xff", 1);
 	tag = (unsigned char)v->type;
-	h = mix(h, &tag, 1);
+	h = state_hash(h, &tag, 1);
 	switch (v->type) {
 	case VALUE_BOOL:
-		return mix(h, v->b ? "1" : "0", 1);
+		return state_hash(h, v->b ? "1" : "0", 1);
 	case VALUE_STR:
-		h = mix(h, &v->len, sizeof(v->len));
-		return mix(h, v->s, v->len);
+		h = state_hash(h, &v->len, sizeof(v->len));
+		return state_hash(h, v->s, v->len);
 	case VALUE_LIST:
 	case VALUE_MAP:
-		h = mix(h, &v->len, sizeof(v->len));
+		h = state_hash(h, &v->len, sizeof(v->len));
 		for (i = 0; i < v->len; i++) {
 			if (v->type == VALUE_MAP)
-				h = mix(h, v->keys[i], strlen(v->keys[i]) + 1);
+				h = state_hash(h, v->keys[i], strlen(v->keys[i]) + 1);
 			h = value_hash(h, v->items[i]);
 		}
 		return h;
