@@ -92,8 +92,13 @@ markdown_render(const char *text, size_t len, int smart, int unsafe)
 	html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(parser));
 	if (html == NULL)
 		die("out of memory");
-	/* The default allocator is the C library's, so free() releases it. */
-	out = html;
+	/*
+	 * The default allocator is the C library's, so free() releases it.
+	 * cmark's buffer grew by doubling; a site keeps every post's HTML,
+	 * so it is kept at its size.
+	 */
+	out = xstrdup(html);
+	free(html);
 	cmark_node_free(doc);
 	cmark_parser_free(parser);
 	return out;

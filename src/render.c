@@ -41,6 +41,7 @@ struct ctx {
 	struct value *site;	/* the site map, on every page */
 	struct value **posts;	/* a map per post, in site order */
 	struct value **cats;	/* a map per category, in site order */
+	struct value **catvars;	/* per category, its maps with first and last as a post lists it */
 	struct buf page;	/* the page being rendered */
 	struct feed_entry *entries;	/* a feed entry per post in a feed, made first */
 	struct list *lists;	/* the home page, the categories, the archives */
@@ -209,7 +210,7 @@ post_value(struct ctx *c, const struct post *p)
 {
 	struct value *m = value_map(c->a), *cats = value_list(c->a), *cm;
 	const struct category *cat;
-	size_t i;
+	size_t i, k;
 
 	set_str(c, m, "title", p->title);
 	set_str(c, m, "url", rel_url(c, p->url));
@@ -225,10 +226,16 @@ post_value(struct ctx *c, const struct post *p)
 	set_str(c, m, "content", p->html);
 	for (i = 0; i < p->ncats; i++) {
 		cat = site_category(c->s, p->cats[i]);
-		/* A map of its own, so "first" and "last" belong to this post. */
-		cm = category_value(c, cat);
-		value_set(c->a, cm, "first", value_bool(c->a, i == 0));
-		value_set(c->a, cm, "last", value_bool(c->a, i + 1 == p->ncats));
+		/*
+		 * A map with "first" and "last" for this post's list: one of the
+		 * category's four, shared by every post that lists it so.
+		 */
+		k = (size_t)(cat - c->s->cats) * 4 + (i == 0) * 2 + (i + 1 == p->ncats);
+		if ((cm = c->catvars[k]) == NULL) {
+			cm = c->catvars[k] = category_value(c, cat);
+			value_set(c->a, cm, "first", value_bool(c->a, i == 0));
+			value_set(c->a, cm, "last", value_bool(c->a, i + 1 == p->ncats));
+		}
 		value_push(c->a, cats, cm);
 	}
 	value_set(c->a, m, "categories", cats);
@@ -1128,6 +1135,8 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 		c.cat_windows[i] = count_windows(s->cats[i].posts, s->cats[i].nposts);
 	for (i = 0; i < s->nposts; i++)
 		c.windows += s->posts[i].has_window;
+	c.catvars = arena_alloc(c.a, (s->ncats * 4 + 1) * sizeof(*c.catvars));
+	memset(c.catvars, 0, (s->ncats * 4 + 1) * sizeof(*c.catvars));
 	c.cats = arena_alloc(c.a, (s->ncats + 1) * sizeof(*c.cats));
 	for (i = 0; i < s->ncats; i++)
 		c.cats[i] = category_value(&c, &s->cats[i]);

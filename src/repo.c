@@ -48,6 +48,8 @@ repo_open(struct repo **out, const char *dir, const char *name, const char *ref,
 	 * zlib's checksum and the parsers still catch a damaged object.
 	 */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	/* Each object is read once; libgit2's cache of them only holds memory. */
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	if (git_repository_open_ext(&r->git, dir, 0, NULL) < 0) {
 		diag_error(d, name, 0, "not in a git repository (nor is any folder above it)");
 		goto fail;
