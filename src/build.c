@@ -294,8 +294,9 @@ want_state(struct state *st, struct repo *r, const struct theme *th, const struc
 	memset(st, 0, sizeof(*st));
 	snprintf(st->commit, sizeof(st->commit), "%s", repo_commit_hex(r));
 	st->theme = th->hash;
-	snprintf(flags, sizeof(flags), "crier %s drafts=%d future=%d history=%d",
-	    CRIER_VERSION, o->drafts, o->future, !o->no_history);
+	/* A shallow clone dates posts otherwise than the whole history does. */
+	snprintf(flags, sizeof(flags), "crier %s drafts=%d future=%d history=%d shallow=%d",
+	    CRIER_VERSION, o->drafts, o->future, !o->no_history, repo_is_shallow(r));
 	st->flags = state_hash(STATE_HASH_INIT, flags, strlen(flags));
 }
 

@@ -128,6 +128,12 @@ repo_commit_hex(const struct repo *r)
 }
 
 int
+repo_is_shallow(const struct repo *r)
+{
+	return git_repository_is_shallow(r->git) == 1;
+}
+
+int
 repo_is_head(const struct repo *r)
 {
 	git_oid head;

@@ -49,6 +49,9 @@ const char *repo_commit_hex(const struct repo *r);
 /* 1 if the built commit is the one HEAD points to. */
 int repo_is_head(const struct repo *r);
 
+/* 1 if the repository is a shallow clone, whose history is cut short. */
+int repo_is_shallow(const struct repo *r);
+
 /*
  * Reads the file at path of the tree into a new NUL-terminated buffer the
  * caller frees.  Returns 1, 0 if there is no such file, or -1 after

@@ -294,4 +294,12 @@ crier build -C "$R" -o "$TMP/deep-out"
 check "full history: the edit is seen" has_dates "$TMP/deep-out" \
 	"front 2019-05-05T10:00:00Z 2020-02-02T00:00:00Z"
 
+# The shallow clone deepened: the same commit, but the whole history now.
+git -C "$S" fetch -q --unshallow 2>/dev/null
+check "unshallowed: the clone is whole" test ! -f "$S/.git/shallow"
+crier build -C "$S" -o "$TMP/shallow-out"
+check "unshallowed: not taken for the shallow build's output" lacks "$TMP/stdout" "is up to date"
+check "unshallowed: the edit is seen" has_dates "$TMP/shallow-out" \
+	"front 2019-05-05T10:00:00Z 2020-02-02T00:00:00Z"
+
 done_testing
