@@ -20,6 +20,7 @@
 #include "config.h"
 #include "date.h"
 #include "diag.h"
+#include "feed.h"
 #include "history.h"
 #include "markdown.h"
 #include "output.h"
@@ -432,6 +433,7 @@ build_run(const struct build_opts *o)
 		die("setenv: out of memory");
 	tzset();
 	markdown_init();
+	feed_init();
 	if (build_now(o, &now, &d) < 0)
 		goto out;
 

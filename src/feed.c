@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include <libxml/parser.h>
 #include <libxml/xmlwriter.h>
 
 #include "date.h"
@@ -150,6 +151,12 @@ newest(const struct feed_info *f)
 		if (f->entries[i].updated > t)
 			t = f->entries[i].updated;
 	return t;
+}
+
+void
+feed_init(void)
+{
+	xmlInitParser();
 }
 
 void
