@@ -79,6 +79,7 @@ for n in $sizes; do
 	edit=$(ls "$work/posts" | sed -n '5p')
 	i=0
 	: >"$here/work/edit-$n.times"
+	: >"$here/work/edit-$n.json"
 	while [ $i -lt "$runs" ]; do
 		echo "Update $i: all is well." >>"$work/posts/$edit"
 		git -C "$work" -c user.name=bench -c user.email=bench@example.com \
