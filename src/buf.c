@@ -136,3 +136,36 @@ buf_read_file(struct buf *b, const char *path)
 	errno = err;
 	return n < 0 ? -1 : 0;
 }
+
+int
+buf_save_file(const struct buf *b, const char *path)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	const char *s = buf_str(b);
+	size_t left = b->len;
+	ssize_t n;
+	int fd, err;
+
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0)
+		goto fail;
+	while (left > 0) {
+		if ((n = write(fd, s, left)) < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			goto fail;
+		}
+		s += n;
+		left -= (size_t)n;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0)
+		goto fail;
+	free(tmp);
+	return 0;
+fail:
+	err = errno;
+	unlink(tmp);
+	free(tmp);
+	errno = err;
+	return -1;
+}

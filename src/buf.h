@@ -28,6 +28,11 @@ void buf_printf(struct buf *b, const char *fmt, ...) CRIER_PRINTF(2, 3);
 void buf_put_html(struct buf *b, const char *s, size_t n);
 /* Appends the contents of the file at path; 0, or -1 with errno set. */
 int buf_read_file(struct buf *b, const char *path);
+/*
+ * Writes the contents to path whole or not at all: to path.tmp, then
+ * renamed over path.  0, or -1 with errno set (path is left as it was).
+ */
+int buf_save_file(const struct buf *b, const char *path);
 void buf_reset(struct buf *b);
 /* Returns the contents (never NULL) and gives up ownership; b is empty. */
 char *buf_detach(struct buf *b);

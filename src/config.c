@@ -133,38 +133,37 @@ config_free(struct config *c)
 	free(c);
 }
 
-static unsigned long long
-mix_str(unsigned long long h, const char *s)
-{
-	return state_hash(h, s, strlen(s) + 1);
-}
-
 unsigned long long
 config_hash(const struct config *c)
 {
 	unsigned long long h = STATE_HASH_INIT;
-	int ints[6] = { c->per_page, c->feed_items, c->smart, c->unsafe_html, (int)c->disable,
-	    c->banner_days };
+	const char *str;
 	size_t i;
+	int n;
 
-	h = mix_str(h, c->title);
-	h = mix_str(h, c->url);
-	h = mix_str(h, c->base);
-	h = mix_str(h, c->description);
-	h = mix_str(h, c->language);
-	h = mix_str(h, c->timezone);
-	h = mix_str(h, c->author);
-	for (i = 0; i < c->nparams; i++) {
-		h = mix_str(h, c->params[i].key);
-		h = mix_str(h, c->params[i].val);
+	/* Every key of the table, so that a key added to it is never left out. */
+	for (i = 0; i < NELEM(keys); i++) {
+		switch (keys[i].kind) {
+		case INT:
+		case BOOL:
+		case DAYS:
+		case OUTPUTS:
+			n = keys[i].kind == OUTPUTS ? (int)*(const unsigned *)((const char *)c +
+			    keys[i].off) : *(const int *)((const char *)c + keys[i].off);
+			h = state_hash(h, &n, sizeof(n));
+			break;
+		default:
+			str = *(char *const *)((const char *)c + keys[i].off);
+			h = state_hash(h, str, strlen(str) + 1);
+			break;
+		}
 	}
-	h = mix_str(h, c->posts);
-	h = mix_str(h, c->theme);
-	h = mix_str(h, c->output);
-	h = mix_str(h, c->permalink);
-	h = mix_str(h, c->date_fmt);
-	h = mix_str(h, c->time_fmt);
-	return state_hash(h, ints, sizeof(ints));
+	/* base follows from url; the [site] keys crier does not know reach templates. */
+	for (i = 0; i < c->nparams; i++) {
+		h = state_hash(h, c->params[i].key, strlen(c->params[i].key) + 1);
+		h = state_hash(h, c->params[i].val, strlen(c->params[i].val) + 1);
+	}
+	return h;
 }
 
 static char *

@@ -235,24 +235,15 @@ dirs_update(struct dirs *r, const char *root, char *const *paths, size_t n)
 int
 dirs_save(const struct dirs *r, const char *file, uint64_t tag)
 {
-	char *tmp = xasprintf("%s.tmp", file);
 	struct buf b = BUF_INIT;
 	size_t i;
-	FILE *fp;
 	int ok;
 
 	buf_printf(&b, MAGIC "\n%016" PRIx64 "\n", tag);
 	for (i = 0; i < r->n; i++)
 		buf_printf(&b, "%lld %ld %s\n", r->d[i].sec, r->d[i].nsec, r->d[i].path);
 	buf_printf(&b, "%016" PRIx64 "\n", state_hash(STATE_HASH_INIT, b.s, b.len));
-	ok = (fp = fopen(tmp, "w")) != NULL && fwrite(b.s, 1, b.len, fp) == b.len;
-	if (fp != NULL && fclose(fp) != 0)
-		ok = 0;
-	if (ok && rename(tmp, file) < 0)
-		ok = 0;
-	if (!ok)
-		unlink(tmp);
+	ok = buf_save_file(&b, file) == 0;
 	buf_free(&b);
-	free(tmp);
 	return ok ? 0 : -1;
 }

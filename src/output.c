@@ -1205,10 +1205,9 @@ keep_tree(struct output *o, const char *old)
 static void
 write_delta(struct output *o)
 {
-	char **lines = NULL, *s, *nl, *tmp = xasprintf("%s.tmp", o->delta);
+	char **lines = NULL, *s, *nl;
 	struct buf b = BUF_INIT;
 	size_t n = 0, i;
-	FILE *fp;
 
 	buf_printf(&o->w.changed, "%s\n", OUTPUT_MANIFEST);
 	for (s = o->w.changed.s; s != NULL && *s; s = nl + 1) {
@@ -1224,14 +1223,10 @@ write_delta(struct output *o)
 		if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
 			buf_printf(&b, "%s\n", lines[i]);
 	buf_printf(&b, "%016llx\n", (unsigned long long)state_hash(STATE_HASH_INIT, b.s, b.len));
-	if ((fp = fopen(tmp, "w")) == NULL || fwrite(b.s, 1, b.len, fp) != b.len ||
-	    fclose(fp) != 0 || rename(tmp, o->delta) < 0) {
-		unlink(tmp);
+	if (buf_save_file(&b, o->delta) < 0)
 		output_remove_tree(o->tree);
-	}
 	free(lines);
 	buf_free(&b);
-	free(tmp);
 }
 
 /*

@@ -185,11 +185,10 @@ pages_set(struct pages *p, size_t slot, uint64_t id, uint64_t key, const char *f
 void
 pages_save(const struct pages *p, const char *outdir, struct diag *d)
 {
-	char *dir, *path = state_cache_path(outdir, "pages", &dir), *tmp = xasprintf("%s.tmp", path);
+	char *dir, *path = state_cache_path(outdir, "pages", &dir);
 	struct buf b = BUF_INIT;
 	const char *s;
 	size_t i, nf, n = 0;
-	FILE *fp;
 
 	for (i = 0; i < p->n; i++)
 		n += p->units[i].files != NULL;
@@ -203,22 +202,10 @@ pages_save(const struct pages *p, const char *outdir, struct diag *d)
 		    p->units[i].key, nf, p->units[i].files);
 	}
 	buf_printf(&b, "%016" PRIx64 "\n", state_hash(STATE_HASH_INIT, b.s, b.len));
-	if ((mkdir(dir, 0777) < 0 && errno != EEXIST) || (fp = fopen(tmp, "w")) == NULL)
-		goto fail;
-	if (fwrite(b.s, 1, b.len, fp) != b.len) {
-		fclose(fp);
-		goto fail;
-	}
-	if (fclose(fp) != 0 || rename(tmp, path) < 0)
-		goto fail;
-	goto out;
-fail:
-	diag_warn(d, path, 0, "cannot record the pages (%s); the next build renders every page",
-	    strerror(errno));
-	unlink(tmp);
-out:
+	if ((mkdir(dir, 0777) < 0 && errno != EEXIST) || buf_save_file(&b, path) < 0)
+		diag_warn(d, path, 0, "cannot record the pages (%s); the next build renders every page",
+		    strerror(errno));
 	buf_free(&b);
-	free(tmp);
 	free(path);
 	free(dir);
 }

@@ -156,27 +156,18 @@ state_forget(const char *outdir)
 void
 state_save(const char *outdir, struct state *st, struct diag *d)
 {
-	char *dir, *path = state_path(outdir, &dir), *tmp = xasprintf("%s.tmp", path);
-	FILE *fp;
+	char *dir, *path = state_path(outdir, &dir);
+	struct buf b = BUF_INIT;
 
 	st->manifest = state_manifest_hash(outdir);
-	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-		goto fail;
-	if ((fp = fopen(tmp, "w")) == NULL)
-		goto fail;
-	fprintf(fp, MAGIC "\ncommit %s\ntheme %016" PRIx64 "\nflags %016" PRIx64 "\n"
+	buf_printf(&b, MAGIC "\ncommit %s\ntheme %016" PRIx64 "\nflags %016" PRIx64 "\n"
 	    "valid_from %lld\nvalid_until %lld\nmanifest %016" PRIx64 "\n", st->commit,
 	    st->theme, st->flags, (long long)st->valid_from, (long long)st->valid_until,
 	    st->manifest);
-	if (fclose(fp) != 0 || rename(tmp, path) < 0)
-		goto fail;
-	goto out;
-fail:
-	diag_warn(d, path, 0, "cannot record the build (%s); the next build will do everything",
-	    strerror(errno));
-	unlink(tmp);
-out:
-	free(tmp);
+	if ((mkdir(dir, 0777) < 0 && errno != EEXIST) || buf_save_file(&b, path) < 0)
+		diag_warn(d, path, 0, "cannot record the build (%s); the next build will do everything",
+		    strerror(errno));
+	buf_free(&b);
 	free(path);
 	free(dir);
 }
