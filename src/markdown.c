@@ -3,14 +3,27 @@
  * are chosen in one place.
  *
  * cmark-gfm 0.29 keeps the inline parser's table of special characters
- * in a global, which each parse adds its extensions' characters to and
- * removes them from when it finishes (cmark-gfm PR #176, never merged):
- * two threads finishing at once make each other miss "~~" and autolinks.
- * So the inline phase, cmark_parser_finish, runs under a lock; block
- * parsing and HTML rendering, the larger part, still run in parallel.
+ * in a global.  cmark_manage_extensions_special_characters() adds a
+ * parser's extension characters ("~", ":", "w") to it before inline
+ * parsing and takes them out after, in cmark_parser_finish and in the
+ * table extension's parse of each row (cmark-gfm PR #176, never merged):
+ * two threads parsing at once make each other miss "~~" and autolinks.
+ *
+ * Every parser crier makes has the same extensions, so the characters
+ * can simply stay in the table.  crier defines that function itself:
+ * the library calls it through the PLT, so its calls come here; the
+ * first "add", made by markdown_init() before any thread starts, is
+ * passed on to the library's own function, and every later add and
+ * remove does nothing.  After that no parse writes the global, and
+ * parses run in parallel.  markdown_init() checks that its own parse
+ * came here; with a cmark-gfm that calls the function directly (linked
+ * with -Bsymbolic, say) the calls cannot be caught, and each parse is
+ * made under a lock instead, as before.
  */
+#define _GNU_SOURCE	/* RTLD_NEXT */
 #include "markdown.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +31,28 @@
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
 
 #include "util.h"
 
-static pthread_mutex_t inline_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Set by markdown_init() only, before any thread starts. */
+static void (*library_manage)(cmark_parser *, int);
+static int chars_added, calls_caught, parse_locked = 1;
+
+void
+cmark_manage_extensions_special_characters(cmark_parser *parser, int add)
+{
+	calls_caught++;
+	if (library_manage == NULL)
+		die("cmark-gfm was used before markdown_init");
+	if (parse_locked)
+		library_manage(parser, add);
+	else if (add && !chars_added) {
+		library_manage(parser, 1);
+		chars_added = 1;
+	}
+}
 
 static const char *const extensions[] = {
 	"table", "strikethrough", "autolink", "tasklist", "tagfilter",
@@ -57,7 +88,23 @@ drop_data_links(cmark_node *doc)
 void
 markdown_init(void)
 {
+	static const char probe[] = "~~a~~ www.example.com\n\n| a |\n|---|\n| ~~b~~ |\n";
+	char *html;
+
+	if (library_manage != NULL)
+		return;
 	cmark_gfm_core_extensions_ensure_registered();
+	*(void **)&library_manage = dlsym(RTLD_NEXT, "cmark_manage_extensions_special_characters");
+	if (library_manage == NULL)
+		die("cmark-gfm has no cmark_manage_extensions_special_characters");
+	/* Parsed with the table kept: the first add goes to the library. */
+	parse_locked = 0;
+	html = markdown_render(probe, sizeof(probe) - 1, 0, 0);
+	if (calls_caught == 0 || !chars_added || strstr(html, "<del>a</del>") == NULL ||
+	    strstr(html, "<td><del>b</del></td>") == NULL ||
+	    strstr(html, "href=\"http://www.example.com\"") == NULL)
+		parse_locked = 1;
+	free(html);
 }
 
 char *
@@ -83,10 +130,12 @@ markdown_render(const char *text, size_t len, int smart, int unsafe)
 			die("cmark-gfm has no %s extension", extensions[i]);
 		cmark_parser_attach_syntax_extension(parser, ext);
 	}
+	if (parse_locked)
+		pthread_mutex_lock(&parse_lock);
 	cmark_parser_feed(parser, text, len);
-	pthread_mutex_lock(&inline_lock);
 	doc = cmark_parser_finish(parser);
-	pthread_mutex_unlock(&inline_lock);
+	if (parse_locked)
+		pthread_mutex_unlock(&parse_lock);
 	if (!unsafe)
 		drop_data_links(doc);
 	html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(parser));

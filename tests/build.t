@@ -341,6 +341,45 @@ check "raw HTML passes with unsafe_html = true" has_line "$P" '<div class="x">hi
 check "no omission comment with unsafe_html" lacks "$P" "raw HTML omitted"
 check "no smart punctuation with smart = false" has "$P" "<p>&quot;quotes&quot; and it's</p>"
 
+# --- GFM extensions on many threads -----------------------------------------
+# cmark-gfm keeps the extensions' special characters ("~", ":", "w") in a
+# global table that each parse once added to and took from; crier keeps
+# them in it, so parses run at once.  Many posts with strikethrough,
+# autolinks and tables (whose rows are parsed while the blocks are), on
+# more threads than cores, must each come out whole, and as on one thread.
+
+R=$TMP/gfm-threads
+new_repo "$R"
+# A body of 40 paragraphs and a table of 40 rows, each with its ~~ and autolink.
+body=$(i=0; while [ $i -lt 40 ]; do
+	printf 'Para ~~old%s~~ and www.example.com/%s then ops@example.com.\n\n' $i $i
+	i=$((i + 1))
+done
+printf '| h | ~~c~~ |\n|---|---|\n'
+i=0; while [ $i -lt 40 ]; do printf '| ~~v%s~~ | www.example.org/%s |\n' $i $i; i=$((i + 1)); done)
+i=0
+while [ $i -lt 200 ]; do
+	post "$R" "g$i.md" "GFM $i" "2017-02-01 10:00 +0000" "" "$body"
+	i=$((i + 1))
+done
+commit_all "$R" "many GFM posts"
+crier build -C "$R" -o "$TMP/gfm-j8" -j 8 -q
+built "GFM on 8 threads: exit 0"
+bad=0
+i=0
+while [ $i -lt 200 ]; do
+	f=$TMP/gfm-j8/2017/02/01/g$i/index.html
+	[ "$(grep -o '<del>' "$f" | wc -l)" -eq 81 ] &&
+		[ "$(grep -o 'href="http://www.example.' "$f" | wc -l)" -eq 80 ] &&
+		[ "$(grep -o 'href="mailto:ops@example.com"' "$f" | wc -l)" -eq 40 ] &&
+		[ "$(grep -o '<td>' "$f" | wc -l)" -eq 80 ] || bad=$((bad + 1))
+	i=$((i + 1))
+done
+check "GFM on 8 threads: every post has its strikethrough, autolinks and table" [ "$bad" -eq 0 ]
+crier build -C "$R" -o "$TMP/gfm-j1" -j 1 -q
+built "GFM on 1 thread: exit 0"
+check "GFM: 8 threads and 1 give the same site" diff -r "$TMP/gfm-j8" "$TMP/gfm-j1"
+
 # --- Uncommitted posts -----------------------------------------------------
 
 R=$TMP/dirty
