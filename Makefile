@@ -10,7 +10,7 @@ DATADIR ?= $(PREFIX)/share/crier
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
-PKGS = libgit2 libcmark-gfm libxml-2.0 inih yaml-0.1 libmicrohttpd libical jansson
+PKGS = libgit2 libcmark-gfm libxml-2.0 inih yaml-0.1 libmicrohttpd libical jansson libdeflate
 
 CC ?= cc
 CFLAGS ?= -O2 -g

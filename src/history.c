@@ -34,6 +34,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include "buf.h"
+#include "loose.h"
 #include "repo_git.h"
 #include "state.h"
 #include "util.h"
@@ -367,7 +368,8 @@ struct raw {
 	const unsigned char *data;	/* its bytes */
 	size_t len;
 	git_odb_backend *backend;	/* data is this backend's to free, or */
-	git_odb_object *obj;		/* data is this object's */
+	git_odb_object *obj;		/* data is this object's, or */
+	char *own;			/* data is this, from loose_read */
 };
 
 /* One entry of a raw tree. */
@@ -383,6 +385,7 @@ struct entry {
 struct walker {
 	git_repository *repo;	/* the walk thread's own handle */
 	git_odb *odb;		/* its object database */
+	char *objdir;		/* its objects folder, for loose_read */
 	const char *dir;	/* the posts folder */
 	struct raw *recent[4];	/* the posts trees read last, most recently used first */
 	struct deltas ds;	/* the changes of the commit being walked */
@@ -398,6 +401,7 @@ raw_free(struct raw *t)
 	if (t->backend != NULL)
 		git_odb_backend_data_free(t->backend, (void *)t->data);
 	git_odb_object_free(t->obj);
+	free(t->own);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -407,6 +411,7 @@ raw_free(struct raw *t)
  * on a big posts folder that SHA-1 costs about as much as the rest of the
  * walk, git itself makes it only in fsck, and zlib's checksum and the
  * parse of each entry still catch a damaged tree.
+ * A loose tree is read with libdeflate (loose.c), twice as fast as zlib.
  * What no backend has (a pack made since the database was opened, the
  * empty tree) is left to git_odb_read.
  */
@@ -421,6 +426,15 @@ raw_read(struct walker *w, const git_oid *id, struct raw *t)
 
 	memset(t, 0, sizeof(*t));
 	git_oid_cpy(&t->id, id);
+	switch (loose_read(w->objdir, id->id, "tree", &t->own, &len)) {
+	case 1:
+		t->data = (const unsigned char *)t->own;
+		t->len = len;
+		return 0;
+	case -1:
+		git_error_set_str(GIT_ERROR_OBJECT, "a loose tree object is damaged");
+		return -1;
+	}
 	for (i = 0; i < n && t->data == NULL; i++) {
 		if (git_odb_get_backend(&b, w->odb, i) < 0 || b->read == NULL)
 			continue;
@@ -1148,6 +1162,7 @@ run(void *arg)
 	w.logging = j->cachepath != NULL;
 	if (git_repository_open(&w.repo, j->gitdir) < 0 || git_repository_odb(&w.odb, w.repo) < 0)
 		goto fail;
+	w.objdir = repo_objdir(w.repo);
 	if (j->cachepath != NULL)
 		cached = kept_load(j, &c) == 0;
 	if (cached && git_oid_equal(&c.commit, &j->commit)) {
@@ -1203,6 +1218,7 @@ out:
 	free(ids);
 	git_revwalk_free(walk);
 	git_odb_free(w.odb);
+	free(w.objdir);
 	git_repository_free(w.repo);
 	clear_deltas(&w.ds);
 	free(w.ds.d);

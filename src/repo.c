@@ -16,7 +16,9 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "loose.h"
 #include "repo_git.h"
+#include "util.h"
 
 struct repo {
 	git_repository *git;	/* the open repository */
@@ -24,6 +26,7 @@ struct repo {
 	git_tree *tree;		/* its tree */
 	char hex[GIT_OID_HEXSZ + 1];	/* the commit id */
 	int worktree;		/* files come from the work tree, not the tree */
+	char *objdir;		/* its objects folder, for loose_read */
 };
 
 static const char *
@@ -32,6 +35,12 @@ git_msg(void)
 	const git_error *e = git_error_last();
 
 	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+char *
+repo_objdir(git_repository *git)
+{
+	return xasprintf("%sobjects", git_repository_commondir(git));
 }
 
 int
@@ -70,6 +79,7 @@ repo_open(struct repo **out, const char *dir, const char *name, const char *ref,
 		goto fail;
 	}
 	git_oid_tostr(r->hex, sizeof(r->hex), git_commit_id(r->commit));
+	r->objdir = repo_objdir(r->git);
 	git_object_free(obj);
 	*out = r;
 	return 0;
@@ -105,6 +115,7 @@ repo_free(struct repo *r)
 	git_tree_free(r->tree);
 	git_commit_free(r->commit);
 	git_repository_free(r->git);
+	free(r->objdir);
 	free(r);
 	git_libgit2_shutdown();
 }
@@ -206,6 +217,14 @@ read_blob(struct repo *r, const git_oid *id, const char *path, char **data,
 	git_blob *blob;
 	git_object_size_t n;
 
+	switch (loose_read(r->objdir, id->id, "blob", data, len)) {
+	case 1:
+		return 1;
+	case -1:
+		diag_error(d, path, 0, "cannot read from git: the object %s is damaged",
+		    git_oid_tostr_s(id));
+		return -1;
+	}
 	if (git_blob_lookup(&blob, r->git, id) < 0) {
 		diag_error(d, path, 0, "cannot read from git: %s", git_msg());
 		return -1;

@@ -12,5 +12,7 @@
 
 git_repository *repo_git(const struct repo *r);
 git_commit *repo_git_commit(const struct repo *r);
+/* The objects folder of git, for loose_read; the caller frees it. */
+char *repo_objdir(git_repository *git);
 
 #endif

@@ -1,0 +1,95 @@
+#!/bin/sh
+# Reading git's objects: loose ones are inflated by crier itself
+# (libdeflate, loose.c), packed ones by libgit2.  Both give the same site,
+# and a damaged object is an error that names the post, never a page.
+. "$(dirname "$0")/lib.sh"
+
+R=$TMP/objs
+new_repo "$R"
+i=0
+while [ $i -lt 30 ]; do
+	post "$R" "p$i.md" "Post $i" "2017-03-$(printf %02d $((i % 28 + 1))) 10:00 +0000" "[Alerts]" \
+		"Body of post $i, with *emphasis* and ~~a strike~~."
+	i=$((i + 1))
+done
+commit_all "$R" "thirty posts"
+post "$R" p3.md "Post 3, edited" "2017-03-04 10:00 +0000" "[Alerts]" "Edited body."
+git -C "$R" rm -q posts/p4.md
+# A body that deflates far more than four times over: the first guess of its size is too small.
+{
+	printf -- '---\ntitle: "Big"\ndate: 2017-04-01 10:00 +0000\n---\n\n'
+	i=0
+	while [ $i -lt 3000 ]; do printf 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n'; i=$((i + 1)); done
+	printf '\nThe end of the big post.\n'
+} >"$R/posts/big.md"
+commit_all "$R" "an edit, a removal, a big post"
+check "the posts are loose objects" test -n "$(find "$R/.git/objects" -path '*/[0-9a-f][0-9a-f]/*' -type f)"
+
+crier build -C "$R" -o "$TMP/loose" -q
+built "loose objects: exit 0"
+check "loose: the edited post" has "$TMP/loose/2017/03/04/p3/index.html" "<p>Edited body.</p>"
+check "loose: the big post whole" has "$TMP/loose/2017/04/01/big/index.html" "The end of the big post."
+check "loose: the big post's every line" [ "$(grep -o aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa \
+	"$TMP/loose/2017/04/01/big/index.html" | wc -l)" -eq 3000 ]
+
+# Packed: every object in one pack, as a clone has them, deltas and all.
+git -C "$R" gc -q --aggressive --prune=now
+check "after gc no object is loose" test -z "$(find "$R/.git/objects" -path '*/[0-9a-f][0-9a-f]/*' -type f)"
+crier build -C "$R" -o "$TMP/packed" -q
+built "packed objects: exit 0"
+check "packed and loose objects give the same site" diff -r "$TMP/loose" "$TMP/packed"
+
+# A clone has its objects in a pack too, and gives the same site.
+git clone -q "$R" "$TMP/clone"
+crier build -C "$TMP/clone" -o "$TMP/cloned" -q
+built "a clone: exit 0"
+check "a clone gives the same site" diff -r "$TMP/loose" "$TMP/cloned"
+
+# --- Damaged loose objects ------------------------------------------------
+# Each damage is made to the blob of posts/p7.md in a fresh copy of a
+# loose repository; the build must fail, name the post, and leave the
+# published output as it was.
+
+L=$TMP/loose-repo
+new_repo "$L"
+post "$L" p7.md "Seven" "2017-03-07 10:00 +0000" "[Alerts]" "Seven's body."
+post "$L" p8.md "Eight" "2017-03-08 10:00 +0000" "[Alerts]" "Eight's body."
+commit_all "$L" "two posts"
+crier build -C "$L" -q
+built "damage: the first build"
+snapshot "$L/output" >"$TMP/before"
+blob=$(git -C "$L" rev-parse HEAD:posts/p7.md)
+obj=$L/.git/objects/$(echo "$blob" | cut -c1-2)/$(echo "$blob" | cut -c3-)
+
+# damage NAME PYTHON: rewrites the loose object at $obj with the bytes the
+# Python expression (of z = zlib, raw = the inflated object) gives.
+damage() {
+	rm -rf "$TMP/d"
+	cp -r "$L" "$TMP/d"
+	o=$TMP/d/${obj#"$L"/}
+	chmod u+w "$o"
+	python3 -c 'import sys, zlib as z
+p = sys.argv[1]
+raw = z.decompress(open(p, "rb").read())
+data = eval(sys.argv[2])
+open(p, "wb").write(data)' "$o" "$2"
+	# Another commit, so that the build is not "up to date".
+	post "$TMP/d" p8.md "Eight" "2017-03-08 10:00 +0000" "[Alerts]" "Eight, again."
+	commit_all "$TMP/d" "touch eight"
+	# Without the post cache, which would not read the blob at all.
+	rm -rf "$L/.crier-cache"
+	crier build -C "$TMP/d" -o "$L/output" -q
+	check "$1: exit status not 0" [ "$rc" -ne 0 ]
+	check "$1: the error names the post" has "$TMP/stderr" "posts/p7.md"
+	snapshot "$L/output" >"$TMP/after"
+	check "$1: the published output is as it was" same "$TMP/before" "$TMP/after"
+}
+
+damage "garbage for a stream" 'b"not a zlib stream at all"'
+damage "a stream cut short" 'z.compress(raw)[:-9]'
+damage "a bad checksum" 'z.compress(raw)[:-1] + bytes([z.compress(raw)[-1] ^ 1])'
+damage "a header with the wrong size" 'z.compress(raw.replace(b" ", b" 9", 1))'
+damage "a header of another type" 'z.compress(b"tree" + raw[4:])'
+damage "an empty file" 'b""'
+
+done_testing
