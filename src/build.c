@@ -464,10 +464,11 @@ build_run(const struct build_opts *o)
 	}
 	/*
 	 * Files someone put into the output would be lost: refuse, unless
-	 * --force, after the posts have been checked too.
+	 * --force, after the posts have been checked too.  The check runs
+	 * while the posts are read.
 	 */
 	if (out != NULL)
-		output_foreign(out, o->force, &d);
+		output_foreign_start(out, o->force);
 	if (repo_list(r, cfg->posts, ".md", &files, &nfiles, &d) < 0)
 		goto out;
 	lap(o, &t, "theme, list posts, status");
@@ -527,6 +528,8 @@ build_run(const struct build_opts *o)
 		posts[n++] = posts[i];
 	}
 	nposts = n;
+	if (out != NULL)
+		output_foreign_finish(out, &d);
 	/* The good posts are still checked for clashes with each other. */
 	s = site_new(cfg, posts, nposts, &d);
 	if (d.errors > 0 || s == NULL || th == NULL || out == NULL)

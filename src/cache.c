@@ -22,12 +22,14 @@
  * built from a wrong post: a damaged file with a warning, a file of other
  * settings or of another crier silently.
  */
+#define _DEFAULT_SOURCE	/* MAP_POPULATE */
 #include "cache.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +64,12 @@ struct entry {
 };
 
 /* What the next file holds for one post file of this build. */
+#ifdef MAP_POPULATE
+#define CACHE_MAP_FLAGS MAP_POPULATE
+#else
+#define CACHE_MAP_FLAGS 0
+#endif
+
 struct slot {
 	const unsigned char *at;	/* an entry found: its bytes, or NULL */
 	size_t len;
@@ -70,6 +78,7 @@ struct slot {
 	const struct repo_file *file;	/* the file it was read from */
 	char *msgs;			/* its diagnostics */
 	int nwarn;			/* the warnings among them */
+	unsigned char *own;		/* at, when cache_write made it of post */
 };
 
 struct cache {
@@ -88,6 +97,10 @@ struct cache {
 	size_t hits;			/* slots found in the file */
 	char *tmp;			/* the next file, until it is in place */
 	int written;			/* tmp was written and not yet renamed */
+	size_t count;			/* the entries it holds */
+	pthread_t thread;		/* cache_write's thread, */
+	int writing;			/* while it may run */
+	int err;			/* the errno it failed with, or 0 */
 };
 
 /* XXH64 (Yann Collet's xxHash, BSD): fast enough to check a whole file. */
@@ -650,10 +663,13 @@ load(struct cache *c, struct diag *d)
 	 * Mapped, not read: reading tens of MiB into new memory costs more
 	 * in page faults than the rest of the build's use of the cache.  The
 	 * file is never changed in place (a new one is renamed over it), so
-	 * what is mapped stays as it was checked.
+	 * what is mapped stays as it was checked.  All of it is read (its
+	 * checksum), so on Linux its pages are mapped at once, not a fault at
+	 * a time.
 	 */
 	size = (size_t)st.st_size;
-	if (size > 0 && (c->file = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+	if (size > 0 && (c->file = mmap(NULL, size, PROT_READ, MAP_PRIVATE | CACHE_MAP_FLAGS, fd,
+	    0)) == MAP_FAILED) {
 		char *why = xasprintf("cannot be read (%s)", strerror(errno));
 
 		c->file = NULL;
@@ -744,8 +760,10 @@ drop(struct cache *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->nslots; i++)
+	for (i = 0; i < c->nslots; i++) {
 		free(c->slots[i].msgs);
+		free(c->slots[i].own);
+	}
 	free(c->slots);
 	c->slots = NULL;
 	c->nslots = 0;
@@ -758,11 +776,14 @@ drop(struct cache *c)
 	c->file = NULL;
 }
 
+static void finish_write(struct cache *c, struct diag *d);
+
 void
 cache_free(struct cache *c)
 {
 	if (c == NULL)
 		return;
+	finish_write(c, NULL);
 	/* Written for a build that failed after its posts were read. */
 	if (c->written)
 		unlink(c->tmp);
@@ -818,30 +839,22 @@ cache_hits(const struct cache *c)
 	return c != NULL ? c->hits : 0;
 }
 
-void
-cache_write(struct cache *c, struct diag *d)
+/*
+ * Writes c's header and its slots' entries to c->tmp: an entry found is
+ * copied from the old file, a post parsed is made into one in e as it
+ * is written.  Returns 0, or -1 with errno set.
+ */
+static int
+write_file(struct cache *c, size_t count, struct buf *e)
 {
-	struct buf head = BUF_INIT, sums = BUF_INIT, len = BUF_INIT, e = BUF_INIT;
+	struct buf head = BUF_INIT, sums = BUF_INIT, len = BUF_INIT;
 	const struct slot *sl;
 	const unsigned char *at;
-	size_t i, n, count = 0, fresh = 0;
+	size_t i, n;
 	uint64_t hash;
 	FILE *fp = NULL;
-	int rc;
+	int rc = -1, err;
 
-	if (c == NULL)
-		return;
-	for (i = 0; i < c->nslots; i++) {
-		c->hits += c->slots[i].at != NULL;
-		fresh += c->slots[i].post != NULL;
-	}
-	count = c->hits + fresh;
-	/*
-	 * A build with errors writes nothing; every entry found and no other
-	 * means the file holds these bytes already.
-	 */
-	if (d->errors > 0 || (c->valid && fresh == 0 && count == c->nentries))
-		goto out;
 	buf_put(&head, MAGIC, MAGIC_LEN);
 	put_u32(&head, FORMAT);
 	put_u32(&head, 0);
@@ -849,14 +862,14 @@ cache_write(struct cache *c, struct diag *d)
 	put_u64(&head, count);
 	put_u64(&sums, xxh64(head.s, head.len));
 	if (mkdir(c->dir, 0777) < 0 && errno != EEXIST)
-		goto fail;
+		goto out;
 	if ((fp = fopen(c->tmp, "w")) == NULL)
-		goto fail;
+		goto out;
 	c->written = 1;
 	/* Entries are a few KiB: a write for many of them, not for each. */
 	setvbuf(fp, NULL, _IOFBF, 1 << 20);
 	if (fwrite(head.s, 1, head.len, fp) != head.len)
-		goto fail;
+		goto out;
 	for (i = 0; i < c->nslots; i++) {
 		sl = &c->slots[i];
 		if (sl->at != NULL) {
@@ -864,48 +877,130 @@ cache_write(struct cache *c, struct diag *d)
 			n = sl->len;
 			hash = sl->hash;
 		} else if (sl->post != NULL) {
-			buf_reset(&e);
-			put_entry(&e, sl->file->id, sl->file->path, sl->post, sl->msgs, sl->nwarn);
-			at = (const unsigned char *)e.s;
-			n = e.len;
-			hash = xxh64(e.s, e.len);
+			buf_reset(e);
+			put_entry(e, sl->file->id, sl->file->path, sl->post, sl->msgs, sl->nwarn);
+			at = (const unsigned char *)e->s;
+			n = e->len;
+			hash = xxh64(e->s, e->len);
 		} else
 			continue;
 		buf_reset(&len);
 		put_u64(&len, n);
 		if (fwrite(len.s, 1, len.len, fp) != len.len || fwrite(at, 1, n, fp) != n)
-			goto fail;
+			goto out;
 		put_u64(&sums, n);
 		put_u64(&sums, hash);
 	}
 	buf_reset(&len);
 	put_u64(&len, xxh64(sums.s, sums.len));
-	if (fwrite(len.s, 1, len.len, fp) != len.len)
-		goto fail;
-	rc = fclose(fp);
-	fp = NULL;
-	if (rc == 0)
-		goto out;
-fail:
-	diag_warn(d, c->path, 0, "cannot save the parsed posts (%s); the next build parses them again",
-	    strerror(errno));
-	if (fp != NULL)
-		fclose(fp);
-	if (c->written)
-		unlink(c->tmp);
-	c->written = 0;
+	if (fwrite(len.s, 1, len.len, fp) == len.len)
+		rc = 0;
 out:
-	drop(c);
-	buf_free(&e);
+	err = errno;
+	if (fp != NULL && fclose(fp) != 0 && rc == 0) {
+		err = errno;
+		rc = -1;
+	}
 	buf_free(&len);
 	buf_free(&sums);
 	buf_free(&head);
+	errno = err;
+	return rc;
+}
+
+/* cache_write's thread: every slot's bytes are ready. */
+static void *
+write_run(void *arg)
+{
+	struct cache *c = arg;
+	struct buf e = BUF_INIT;
+
+	if (write_file(c, c->count, &e) < 0)
+		c->err = errno != 0 ? errno : EIO;
+	buf_free(&e);
+	return NULL;
+}
+
+/* Ends a write: waits for its thread, reports a failure, frees the old file. */
+static void
+finish_write(struct cache *c, struct diag *d)
+{
+	if (c->writing) {
+		pthread_join(c->thread, NULL);
+		c->writing = 0;
+	}
+	if (c->err != 0) {
+		if (d != NULL)
+			diag_warn(d, c->path, 0, "cannot save the parsed posts (%s); the next build "
+			    "parses them again", strerror(c->err));
+		if (c->written)
+			unlink(c->tmp);
+		c->written = 0;
+		c->err = 0;
+	}
+	drop(c);
+}
+
+void
+cache_write(struct cache *c, struct diag *d)
+{
+	struct buf e = BUF_INIT;
+	struct slot *sl;
+	size_t i, fresh = 0;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nslots; i++) {
+		c->hits += c->slots[i].at != NULL;
+		fresh += c->slots[i].post != NULL;
+	}
+	c->count = c->hits + fresh;
+	/*
+	 * A build with errors writes nothing; every entry found and no other
+	 * means the file holds these bytes already.
+	 */
+	if (d->errors > 0 || (c->valid && fresh == 0 && c->count == c->nentries)) {
+		drop(c);
+		return;
+	}
+	/*
+	 * A rebuild copies most entries from the old file: that is done on a
+	 * thread of its own while the pages are made, with the few posts
+	 * parsed made into entries first (the build changes them after).  A
+	 * build that parsed many writes them now, rather than hold them all.
+	 */
+	if (fresh * 8 <= c->count) {
+		for (i = 0; i < c->nslots; i++) {
+			sl = &c->slots[i];
+			if (sl->at != NULL || sl->post == NULL)
+				continue;
+			buf_reset(&e);
+			put_entry(&e, sl->file->id, sl->file->path, sl->post, sl->msgs, sl->nwarn);
+			sl->own = xmalloc(e.len);
+			memcpy(sl->own, e.s, e.len);
+			sl->at = sl->own;
+			sl->len = e.len;
+			sl->hash = xxh64(e.s, e.len);
+			sl->post = NULL;
+		}
+		buf_free(&e);
+		c->writing = pthread_create(&c->thread, NULL, write_run, c) == 0;
+		if (c->writing)
+			return;
+	}
+	if (write_file(c, c->count, &e) < 0)
+		c->err = errno != 0 ? errno : EIO;
+	buf_free(&e);
+	finish_write(c, d);
 }
 
 void
 cache_commit(struct cache *c, struct diag *d)
 {
-	if (c == NULL || !c->written)
+	if (c == NULL)
+		return;
+	finish_write(c, d);
+	if (!c->written)
 		return;
 	if (rename(c->tmp, c->path) < 0) {
 		diag_warn(d, c->path, 0, "cannot save the parsed posts (%s); the next build parses them again",

@@ -58,7 +58,9 @@ void cache_put(struct cache *c, size_t slot, const struct repo_file *f,
  * (the build will fail) or the file holds these posts already: the posts
  * that cache_get and cache_put kept, in slot order, so that it never
  * grows.  Then lets go of the file read, which the posts do not need.
- * Failures are warnings.
+ * When most entries are copied from that file (a rebuild), the file is
+ * written on a thread of its own, and let go of once cache_commit or
+ * cache_free has waited for it.  Failures are warnings.
  */
 void cache_write(struct cache *c, struct diag *d);
 

@@ -27,8 +27,8 @@
 
 #include "util.h"
 
-/* Larger objects, and any that inflate past this, are left to libgit2. */
-#define LOOSE_MAX (256u << 20)
+/* Objects that inflate past this, or whose stream is a sixteenth of it, are libgit2's. */
+#define LOOSE_MAX ((size_t)256 << 20)
 
 /*
  * The stream of the file at path, in *in.  Returns 1, 0 if there is no
@@ -46,7 +46,7 @@ slurp(const char *path, unsigned char **in, size_t *len)
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (unsigned long long)st.st_size > LOOSE_MAX) {
+	    (unsigned long long)st.st_size > LOOSE_MAX / 16) {
 		close(fd);
 		return S_ISREG(st.st_mode) ? 0 : -1;
 	}
@@ -104,7 +104,7 @@ loose_read(const char *objdir, const unsigned char *id, const char *type, char *
 		return rc_in;
 	if ((z = libdeflate_alloc_decompressor()) == NULL)
 		die("out of memory");
-	for (cap = inlen * 4 + 64;; cap *= 4) {
+	for (cap = inlen * 4 + 64;; cap = cap > LOOSE_MAX / 4 ? LOOSE_MAX + 1 : cap * 4) {
 		out = xrealloc(out, cap);
 		rc = libdeflate_zlib_decompress(z, in, inlen, out, cap, &got);
 		if (rc != LIBDEFLATE_INSUFFICIENT_SPACE || cap > LOOSE_MAX)
@@ -112,6 +112,10 @@ loose_read(const char *objdir, const unsigned char *id, const char *type, char *
 	}
 	libdeflate_free_decompressor(z);
 	free(in);
+	if (rc == LIBDEFLATE_INSUFFICIENT_SPACE) {
+		free(out);
+		return 0;
+	}
 	if (rc != LIBDEFLATE_SUCCESS || (hdr = header(out, got, type, &size)) == 0 ||
 	    size != got - hdr) {
 		free(out);

@@ -62,6 +62,10 @@ struct output {
 	struct dirs *treedirs;	/* reuse: the stage's folders as the delta left them */
 	int verified;		/* the output's folders are as crier left them */
 	int tree_checked;	/* tree_ok says whether the tree's folders are as recorded */
+	pthread_t foreign_th;	/* output_foreign_start's thread, */
+	int foreign_started;	/* if it was started and not yet joined */
+	char **foreign;		/* the files it found that the manifest does not list */
+	size_t nforeign;
 	int tree_ok;
 };
 
@@ -463,22 +467,22 @@ foreign_walk(struct foreign *f, int fd, struct buf *rel)
 	closedir(dp);
 }
 
-int
-output_foreign(struct output *o, int force, struct diag *d)
+/* The check output_foreign_start runs: its findings in o->foreign. */
+static void
+foreign_check(struct output *o)
 {
 	char *path = xasprintf("%s/%s", o->dir, OUTPUT_MANIFEST), *s, *nl, *file;
-	struct buf text = BUF_INIT, found = BUF_INIT, rel = BUF_INIT;
+	struct buf text = BUF_INIT, rel = BUF_INIT;
 	struct foreign f;
 	struct dirs *r;
 	uint64_t tag;
 	pthread_t th;
-	size_t i;
-	int fd, rc = 0, started;
+	int fd, started;
 
 	memset(&f, 0, sizeof(f));
-	if (force || buf_read_file(&text, path) < 0) {
+	if (buf_read_file(&text, path) < 0) {
 		free(path);
-		return 0;
+		return;
 	}
 	/*
 	 * Folders as crier left them hold nothing new: no need to read them
@@ -500,41 +504,77 @@ output_foreign(struct output *o, int force, struct diag *d)
 		pthread_join(th, NULL);
 		o->tree_checked = 1;
 	}
-	if (o->verified) {
-		buf_free(&text);
-		free(path);
-		return 0;
+	if (!o->verified) {
+		for (s = text.s; s != NULL && *s; s = nl + 1) {
+			if ((nl = strchr(s, '\n')) == NULL)
+				break;
+			*nl = '\0';
+			f.names = xrealloc(f.names, (f.n + 1) * sizeof(*f.names));
+			f.names[f.n++] = s;
+		}
+		xqsort(f.names, f.n, sizeof(*f.names), cmp_str);
+		if ((fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+			foreign_walk(&f, fd, &rel);
+		/* Named in order, whatever order the folder lists them in. */
+		xqsort(f.found, f.count, sizeof(*f.found), cmp_str);
 	}
-	for (s = text.s; s != NULL && *s; s = nl + 1) {
-		if ((nl = strchr(s, '\n')) == NULL)
-			break;
-		*nl = '\0';
-		f.names = xrealloc(f.names, (f.n + 1) * sizeof(*f.names));
-		f.names[f.n++] = s;
-	}
-	xqsort(f.names, f.n, sizeof(*f.names), cmp_str);
-	if ((fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
-		foreign_walk(&f, fd, &rel);
-	/* Named in order, whatever order the folder lists them in. */
-	xqsort(f.found, f.count, sizeof(*f.found), cmp_str);
-	for (i = 0; i < f.count && i < 3; i++)
-		buf_printf(&found, "%s%s", i > 0 ? ", " : "", f.found[i]);
-	if (f.count > 0) {
-		diag_error(d, o->dir, 0, "holds %zu file%s crier did not write (%s%s), and crier only "
-		    "removes files it wrote: put such files in the theme's static/ folder, move them "
-		    "away, or build with --force to replace them", f.count,
-		    f.count == 1 ? "" : "s", buf_str(&found), f.count > 3 ? ", ..." : "");
-		rc = -1;
-	}
+	o->foreign = f.found;
+	o->nforeign = f.count;
 	free(f.names);
-	for (i = 0; i < f.count; i++)
-		free(f.found[i]);
-	free(f.found);
-	buf_free(&found);
 	buf_free(&text);
 	buf_free(&rel);
 	free(path);
-	return rc;
+}
+
+static void *
+foreign_run(void *arg)
+{
+	foreign_check(arg);
+	return NULL;
+}
+
+void
+output_foreign_start(struct output *o, int force)
+{
+	if (force)
+		return;
+	o->foreign_started = pthread_create(&o->foreign_th, NULL, foreign_run, o) == 0;
+	if (!o->foreign_started)
+		foreign_check(o);
+}
+
+/* Waits for the check output_foreign_start began, if it is still running. */
+static void
+foreign_join(struct output *o)
+{
+	if (o->foreign_started) {
+		pthread_join(o->foreign_th, NULL);
+		o->foreign_started = 0;
+	}
+}
+
+int
+output_foreign_finish(struct output *o, struct diag *d)
+{
+	struct buf found = BUF_INIT;
+	size_t i, n;
+
+	foreign_join(o);
+	n = o->nforeign;
+	for (i = 0; i < n && i < 3; i++)
+		buf_printf(&found, "%s%s", i > 0 ? ", " : "", o->foreign[i]);
+	if (n > 0)
+		diag_error(d, o->dir, 0, "holds %zu file%s crier did not write (%s%s), and crier only "
+		    "removes files it wrote: put such files in the theme's static/ folder, move them "
+		    "away, or build with --force to replace them", n, n == 1 ? "" : "s",
+		    buf_str(&found), n > 3 ? ", ..." : "");
+	for (i = 0; i < n; i++)
+		free(o->foreign[i]);
+	free(o->foreign);
+	o->foreign = NULL;
+	o->nforeign = 0;
+	buf_free(&found);
+	return n > 0 ? -1 : 0;
 }
 
 /*
@@ -1097,6 +1137,10 @@ output_free(struct output *o)
 {
 	size_t i;
 
+	foreign_join(o);
+	for (i = 0; i < o->nforeign; i++)
+		free(o->foreign[i]);
+	free(o->foreign);
 	drop_lock(o);
 	free(o->dir);
 	free(o->fresh);

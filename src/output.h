@@ -23,9 +23,13 @@ struct output;
  * holds files its manifest does not list: a build replaces the folder
  * whole, and crier only ever removes files it wrote.  When the output's
  * folders are as crier recorded them (see dirs.h), they are not read.
- * Not thread-safe.  Returns 0, or -1 after reporting to d.
+ * output_foreign_start begins the check on a thread of its own, so that
+ * the posts are read meanwhile; output_foreign_finish waits for it and
+ * reports.  Nothing else may use o in between.  finish returns 0, or -1
+ * after reporting to d.
  */
-int output_foreign(struct output *o, int force, struct diag *d);
+void output_foreign_start(struct output *o, int force);
+int output_foreign_finish(struct output *o, struct diag *d);
 
 /*
  * Refuses an output folder that would lose the author's files: the work

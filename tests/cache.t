@@ -293,6 +293,30 @@ for how in truncated flipped garbage empty other-format other-key directory unre
 	    "$([ $how = directory ] && echo 8 || echo 0)"
 done
 
+# A rebuild that finds most posts writes the new cache on a thread of its
+# own while the pages render; when that write fails, it warns as well, the
+# site is still whole, and the old cache is left in place.
+build
+from_cache "before a failed threaded write" 8 0
+cp "$CACHE" "$TMP/cache.before"
+f=$(ls "$R/posts" | sed -n 2p)
+printf '\nOne more line.\n' >>"$R/posts/$f"
+commit_all "$R" "one post edited, the cache cannot be written"
+mkdir "$CACHE.tmp"
+build
+built "threaded write failing: exit 0"
+from_cache "threaded write failing" 7 1
+check "threaded write failing: warns" has "$TMP/stderr" \
+    "$CACHE: warning: cannot save the parsed posts ("
+check "threaded write failing: the old cache is left as it was" cmp "$TMP/cache.before" "$CACHE"
+rmdir "$CACHE.tmp"
+as_cold "threaded write failing"
+build
+from_cache "after the failed write, a write that works" 7 1
+build
+from_cache "and then" 8 0
+check "threaded write: the cache holds every post" test "$(entries)" = 8
+
 # An output named otherwise has a cache of its own.
 crier build -C "$R" -o "$TMP/other/" $NOW -q
 check "another output: its own cache" test -f "$TMP/.crier-cache/other.posts"
