@@ -35,6 +35,7 @@
 
 #include "buf.h"
 #include "loose.h"
+#include "pack.h"
 #include "repo_git.h"
 #include "state.h"
 #include "util.h"
@@ -369,7 +370,8 @@ struct raw {
 	size_t len;
 	git_odb_backend *backend;	/* data is this backend's to free, or */
 	git_odb_object *obj;		/* data is this object's, or */
-	char *own;			/* data is this, from loose_read */
+	char *own;			/* data is this, from loose_read, or */
+	struct pack_obj *po;		/* data is this one's, from pack_read */
 };
 
 /* One entry of a raw tree. */
@@ -386,6 +388,7 @@ struct walker {
 	git_repository *repo;	/* the walk thread's own handle */
 	git_odb *odb;		/* its object database */
 	char *objdir;		/* its objects folder, for loose_read */
+	struct pack *pack;	/* its packs, for pack_read */
 	const char *dir;	/* the posts folder */
 	struct raw *recent[4];	/* the posts trees read last, most recently used first */
 	struct deltas ds;	/* the changes of the commit being walked */
@@ -402,6 +405,7 @@ raw_free(struct raw *t)
 		git_odb_backend_data_free(t->backend, (void *)t->data);
 	git_odb_object_free(t->obj);
 	free(t->own);
+	pack_put(t->po);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -411,7 +415,9 @@ raw_free(struct raw *t)
  * on a big posts folder that SHA-1 costs about as much as the rest of the
  * walk, git itself makes it only in fsck, and zlib's checksum and the
  * parse of each entry still catch a damaged tree.
- * A loose tree is read with libdeflate (loose.c), twice as fast as zlib.
+ * A loose tree is read with libdeflate (loose.c), twice as fast as zlib;
+ * a packed one by pack.c, which keeps the deltas it rebuilt (libgit2
+ * rebuilds a large tree from its full base each time).
  * What no backend has (a pack made since the database was opened, the
  * empty tree) is left to git_odb_read.
  */
@@ -434,6 +440,11 @@ raw_read(struct walker *w, const git_oid *id, struct raw *t)
 	case -1:
 		git_error_set_str(GIT_ERROR_OBJECT, "a loose tree object is damaged");
 		return -1;
+	}
+	if ((t->po = pack_read(w->pack, id->id, "tree")) != NULL) {
+		t->data = t->po->data;
+		t->len = t->po->len;
+		return 0;
 	}
 	for (i = 0; i < n && t->data == NULL; i++) {
 		if (git_odb_get_backend(&b, w->odb, i) < 0 || b->read == NULL)
@@ -1163,6 +1174,7 @@ run(void *arg)
 	if (git_repository_open(&w.repo, j->gitdir) < 0 || git_repository_odb(&w.odb, w.repo) < 0)
 		goto fail;
 	w.objdir = repo_objdir(w.repo);
+	w.pack = pack_open(w.objdir);
 	if (j->cachepath != NULL)
 		cached = kept_load(j, &c) == 0;
 	if (cached && git_oid_equal(&c.commit, &j->commit)) {
@@ -1219,6 +1231,7 @@ out:
 	git_revwalk_free(walk);
 	git_odb_free(w.odb);
 	free(w.objdir);
+	pack_free(w.pack);
 	git_repository_free(w.repo);
 	clear_deltas(&w.ds);
 	free(w.ds.d);

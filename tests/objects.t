@@ -45,6 +45,57 @@ crier build -C "$TMP/clone" -o "$TMP/cloned" -q
 built "a clone: exit 0"
 check "a clone gives the same site" diff -r "$TMP/loose" "$TMP/cloned"
 
+# --- The history walk over packed trees -------------------------------------
+# Dates come from the history walk, which reads the posts folder's tree of
+# every commit.  Packed, most trees are deltas on deltas (pack.c rebuilds
+# them); the site must be the one the loose objects give, with offset
+# deltas, with deltas by id, and with each commit in a pack of its own.
+
+H=$TMP/hist
+new_repo "$H"
+i=0
+while [ $i -lt 60 ]; do
+	# No dates in the front matter: every date is the walk's.
+	printf -- '---\ntitle: "Entry %s"\n---\nBody %s.\n' $i $i >"$H/posts/entry-$i.md"
+	[ $i -ge 5 ] && printf 'Edited in commit %s.\n' $i >>"$H/posts/entry-$((i - 5)).md"
+	commit_all "$H" "entry $i"
+	i=$((i + 1))
+done
+git -C "$H" mv posts/entry-7.md posts/entry-seven.md
+git -C "$H" rm -q posts/entry-9.md
+commit_all "$H" "a rename, a removal"
+crier build -C "$H" -o "$TMP/hist-loose" -q
+built "history, loose: exit 0"
+check "history, loose: a post's date is its first commit's" \
+	has "$TMP/hist-loose/2017/07/14/entry-3/index.html" "2017-07-14"
+
+for how in ofs ref split; do
+	rm -rf "$TMP/h-$how"
+	case $how in
+	ofs|ref) git clone -q --no-local "$H" "$TMP/h-$how" ;;
+	esac
+	case $how in
+	ofs) git -C "$TMP/h-$how" repack -q -a -d -f --depth=50 --window=60 ;;
+	ref) git -C "$TMP/h-$how" -c repack.useDeltaBaseOffset=false repack -q -a -d -f --depth=50 --window=60 ;;
+	split)
+		# Fetched in three steps, each a (thin, then completed) pack of its own.
+		git init -q -b main "$TMP/h-$how"
+		for back in 40 20 0; do
+			git -C "$H" branch -f "back$back" "main~$back"
+			git -C "$TMP/h-$how" -c fetch.unpackLimit=1 fetch -q "$H" "back$back"
+		done
+		git -C "$TMP/h-$how" update-ref refs/heads/main FETCH_HEAD
+		check "history, split: three packs" test "$(ls "$TMP/h-$how"/.git/objects/pack/*.pack | wc -l)" -eq 3 ;;
+	esac
+	check "history, $how: no object is loose" \
+		test -z "$(find "$TMP/h-$how/.git/objects" -path '*/[0-9a-f][0-9a-f]/*' -type f)"
+	crier build -C "$TMP/h-$how" -o "$TMP/hist-$how" -q
+	built "history, $how: exit 0"
+	check "history, $how: the same site as from loose objects" diff -r "$TMP/hist-loose" "$TMP/hist-$how"
+done
+check "history: the packs hold deltas by offset" \
+	sh -c 'git -C "$1" verify-pack -v "$1"/.git/objects/pack/*.idx | grep -q "^[0-9a-f]* tree .* [1-9][0-9]* [0-9a-f]\{40\}$"' - "$TMP/h-ofs"
+
 # --- Damaged loose objects ------------------------------------------------
 # Each damage is made to the blob of posts/p7.md in a fresh copy of a
 # loose repository; the build must fail, name the post, and leave the
