@@ -258,6 +258,76 @@ need_post(struct ctx *c, size_t i)
 	return c->posts[i];
 }
 
+/* The posts' maps that make_maps makes on one thread: from..to, those wanted. */
+struct maker {
+	struct ctx c;		/* with an arena of its own */
+	const unsigned char *want;
+	size_t from, to;
+	pthread_t thread;
+	int started;
+};
+
+static void *
+make_some(void *arg)
+{
+	struct maker *m = arg;
+	size_t i;
+
+	for (i = m->from; i < m->to; i++)
+		if (m->want[i])
+			need_post(&m->c, i);
+	return NULL;
+}
+
+/*
+ * Makes the maps of the posts want marks, on up to jobs threads, each
+ * into an arena of its own (added to *arenas, which the caller frees
+ * after the pages).  A post's map is a tenth of a cold build's page work;
+ * the category maps posts share are all made first, so the threads only
+ * read what they share.
+ */
+static void
+make_maps(struct ctx *c, const unsigned char *want, int jobs, struct arena ***arenas,
+    size_t *narenas)
+{
+	const struct site *s = c->s;
+	struct maker *ms;
+	size_t i, k, n = 0, nt, per;
+
+	for (i = 0; i < s->ncats; i++)
+		for (k = 0; k < 4; k++)
+			if (c->catvars[i * 4 + k] == NULL) {
+				c->catvars[i * 4 + k] = category_value(c, &s->cats[i]);
+				value_set(c->a, c->catvars[i * 4 + k], "first", value_bool(c->a, (k & 2) != 0));
+				value_set(c->a, c->catvars[i * 4 + k], "last", value_bool(c->a, (k & 1) != 0));
+			}
+	for (i = 0; i < s->nposts; i++)
+		n += want[i] && c->posts[i] == NULL;
+	nt = jobs > 0 ? (size_t)jobs : 1;
+	if (nt > n / 256 + 1)
+		nt = n / 256 + 1;
+	per = (s->nposts + nt - 1) / nt;
+	ms = xcalloc(nt, sizeof(*ms));
+	*arenas = xrealloc(*arenas, (*narenas + nt) * sizeof(**arenas));
+	for (i = 0; i < nt; i++) {
+		ms[i].c = *c;
+		ms[i].c.a = (*arenas)[(*narenas)++] = arena_new();
+		ms[i].want = want;
+		ms[i].from = i * per < s->nposts ? i * per : s->nposts;
+		ms[i].to = (i + 1) * per < s->nposts ? (i + 1) * per : s->nposts;
+		if (i > 0)
+			ms[i].started = pthread_create(&ms[i].thread, NULL, make_some, &ms[i]) == 0;
+	}
+	make_some(&ms[0]);
+	for (i = 1; i < nt; i++) {
+		if (ms[i].started)
+			pthread_join(ms[i].thread, NULL);
+		else
+			make_some(&ms[i]);
+	}
+	free(ms);
+}
+
 /* When an alert in the banner begins: its window's start, else its date. */
 static time_t
 alert_start(const struct post *p)
@@ -799,7 +869,7 @@ work(void *arg)
 			}
 		}
 		/* Page values are not needed once the page is written. */
-		if (arena_used(w->c.a) > 8 * 1024 * 1024) {
+		if (arena_used(w->c.a) > 1024 * 1024) {
 			arena_free(w->c.a);
 			w->c.a = arena_new();
 		}
@@ -1116,6 +1186,9 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 	struct post **all = NULL, **byym = NULL;
 	struct job *js = NULL;
 	struct worker *ws = NULL;
+	struct arena **maparenas = NULL;
+	unsigned char *want = NULL;
+	size_t nmaparenas = 0;
 	_Atomic size_t next = 0;
 	char **msgs = NULL;
 	size_t i, j, k, n = 0, nw;
@@ -1186,24 +1259,26 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 			js[i].key = 0;
 	}
 	/* What is kept is decided now, and the maps of the pages to render made. */
+	want = xcalloc(s->nposts + 1, 1);
 	for (i = 0; i < n; i++) {
 		js[i].keep = prev != NULL && can_keep(prev, c.w, &js[i]);
 		if (js[i].keep)
 			continue;
 		if (js[i].kind == JOB_POST) {
-			need_post(&c, js[i].i);
+			want[js[i].i] = 1;
 			if (js[i].i > 0)
-				need_post(&c, js[i].i - 1);
+				want[js[i].i - 1] = 1;
 			if (js[i].i + 1 < s->nposts)
-				need_post(&c, js[i].i + 1);
+				want[js[i].i + 1] = 1;
 		} else if (js[i].kind == JOB_INDEX) {
 			struct list *l = &c.lists[js[i].i];
 			size_t per = (size_t)c.cfg->per_page;
 
 			for (k = (js[i].page - 1) * per; k < l->n && k < js[i].page * per; k++)
-				need_post(&c, (size_t)(l->posts[k] - s->posts));
+				want[l->posts[k] - s->posts] = 1;
 		}
 	}
+	make_maps(&c, want, jobs, &maparenas, &nmaparenas);
 	pg = pages_new(n);
 	msgs = xcalloc(n + 1, sizeof(*msgs));
 	nw = jobs > 0 ? (size_t)jobs : 1;
@@ -1270,5 +1345,9 @@ out:
 	buf_free(&c.page);
 	buf_free(&c.files);
 	arena_free(c.a);
+	for (i = 0; i < nmaparenas; i++)
+		arena_free(maparenas[i]);
+	free(maparenas);
+	free(want);
 	return rc;
 }
