@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "dirs.h"
 #include "state.h"
@@ -42,6 +43,7 @@ struct output_writer {
 struct pathset {
 	char **keys;		/* open addressing; NULL: free */
 	size_t cap, n;
+	struct arena *a;	/* the keys' bytes: one free, not one a key */
 };
 
 struct output {
@@ -115,9 +117,19 @@ set_put(struct pathset *ps, const char *key, size_t n)
 	}
 	slot = set_slot(ps, key, n);
 	if (*slot == NULL) {
-		*slot = xstrndup(key, n);
+		if (ps->a == NULL)
+			ps->a = arena_new();
+		*slot = arena_strndup(ps->a, key, n);
 		ps->n++;
 	}
+}
+
+static void
+set_free(struct pathset *ps)
+{
+	free(ps->keys);
+	arena_free(ps->a);
+	memset(ps, 0, sizeof(*ps));
 }
 
 static int
@@ -1150,15 +1162,9 @@ output_free(struct output *o)
 	buf_free(&o->w.manifest);
 	buf_free(&o->w.changed);
 	buf_free(&o->w.old);
-	for (i = 0; i < o->set.cap; i++)
-		free(o->set.keys[i]);
-	free(o->set.keys);
-	for (i = 0; i < o->old.cap; i++)
-		free(o->old.keys[i]);
-	free(o->old.keys);
-	for (i = 0; i < o->touched.cap; i++)
-		free(o->touched.keys[i]);
-	free(o->touched.keys);
+	set_free(&o->set);
+	set_free(&o->old);
+	set_free(&o->touched);
 	dirs_free(o->treedirs);
 	pthread_mutex_destroy(&o->lock);
 	free(o);
