@@ -21,11 +21,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char dir[64], packpath[128], idxpath[128];
 
+static char sub[96];
+
+/* The files are the harness's own: gone when the run ends. */
+static void
+cleanup(void)
+{
+	unlink(packpath);
+	unlink(idxpath);
+	rmdir(sub);
+	rmdir(dir);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char sub[96];
-
 	(void)argc;
 	(void)argv;
 	snprintf(dir, sizeof(dir), "/tmp/crier-fuzz-pack.XXXXXX");
@@ -36,6 +46,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	snprintf(packpath, sizeof(packpath), "%s/pack-fuzz.pack", sub);
 	snprintf(idxpath, sizeof(idxpath), "%s/pack-fuzz.idx", sub);
+	atexit(cleanup);
 	return 0;
 }
 
