@@ -12,7 +12,8 @@
 # (kept in bench/work/, ignored by git), builds it cold with crier and
 # with Hugo (../shared/bench/run_hugo.sh) into fresh folders on tmpfs,
 # checks both outputs with ../shared/bench/check_output.py, and times
-# RUNS cold builds of each (after a warm-up) with ../shared/bench/timeit.py.
+# RUNS cold builds of each (after a warm-up) with ../shared/bench/timeit.py,
+# each run alone, its output removed before the next.
 # For crier it also times a rebuild with nothing changed, and a rebuild
 # after a commit that edits one post.  It prints medians with min-max and
 # the ratios crier/Hugo.
@@ -31,13 +32,28 @@ flags=${CRIER_FLAGS:-}
 
 [ -x "$crier" ] || { echo "build crier first: make" >&2; exit 1; }
 mkdir -p "$here/work" "$fresh"
-results=$here/work/results.json
-: >"$results"
 
-timeit() {	# timeit LABEL COMMAND...
+# timeit LABEL COMMAND...: a warm-up, then RUNS runs, each timed alone into
+# a new output folder that is removed before the next run starts.  (With
+# timeit.py's -n, the outputs of earlier runs stay on the tmpfs until the
+# last: at 100,000 posts that is millions of files, and the kernel's
+# lookups slow down run after run, tripling the system time.)
+# With CLEAN=1, the caches cold builds leave beside their output are
+# removed before each run, outside the timing.
+timeit() {
 	label=$1; shift
-	python3 "$shared/bench/timeit.py" -n "$runs" --warmup 1 --fresh "$fresh" \
-	    --json "$results" --label "$label" -- "$@" >&2
+	i=0
+	: >"$here/work/$label.json"
+	while [ $i -le "$runs" ]; do
+		[ "${CLEAN:-0}" = 1 ] && rm -rf "$fresh/.crier-cache"
+		out=/dev/null
+		[ $i -gt 0 ] && out=$here/work/$label.json
+		python3 "$shared/bench/timeit.py" -n 1 --warmup 0 --fresh "$fresh" \
+		    --json "$out" --label "$label" -- "$@" >/dev/null 2>&1 ||
+		    { echo "$label: the command failed" >&2; exit 1; }
+		i=$((i + 1))
+	done
+	echo "$label: $runs runs" >&2
 }
 
 for n in $sizes; do
@@ -65,8 +81,9 @@ for n in $sizes; do
 		    { echo "Hugo's output for $n posts is not the intended page set" >&2; exit 1; }
 		timeit "hugo-$n" sh "$shared/bench/run_hugo.sh" "$corpus" '{fresh}'
 	fi
-	timeit "crier-$n" "$crier" build -q $flags -C "$corpus" -o '{fresh}'
-	# Each cold build left its caches beside its fresh folder.
+	# Each cold build leaves its caches beside its fresh folder: removed
+	# before the next, so every one is cold.
+	CLEAN=1 timeit "crier-$n" "$crier" build -q $flags -C "$corpus" -o '{fresh}'
 	rm -rf "$fresh/.crier-cache"
 
 	# Rebuilds of one output: nothing changed, then one post edited in a
@@ -92,14 +109,17 @@ for n in $sizes; do
 	rm -rf "$work" "$fresh/out-$n" "$fresh/.crier-cache" "$fresh/check-crier" "$fresh/check-hugo"
 done
 
-python3 - "$results" "$here"/work/edit-*.json <<'PY'
-import json, statistics, sys
+files=
+for n in $sizes; do
+	files="$files $here/work/hugo-$n.json $here/work/crier-$n.json $here/work/crier-noop-$n.json $here/work/edit-$n.json"
+done
+# shellcheck disable=SC2086
+python3 - $files <<'PY'
+import json, os, statistics, sys
 rows = {}
-for line in open(sys.argv[1]):
-    if line.strip():
-        d = json.loads(line)
-        rows[d["label"]] = d
-for path in sys.argv[2:]:
+for path in sys.argv[1:]:
+    if not os.path.exists(path):
+        continue
     runs = [json.loads(l) for l in open(path) if l.strip()]
     if runs:
         label = runs[0]["label"]
@@ -111,7 +131,7 @@ sizes = sorted({int(k.rsplit("-", 1)[1]) for k in rows})
 def cell(d):
     m = d["median"]
     return "%.3f s (%.3f-%.3f)" % (m["wall"], d["min"]["wall"], d["max"]["wall"])
-print("| posts | tool | wall median (min-max) | CPU (user+sys) | peak RSS |")
+print("| posts | tool | wall median (min-max) | CPU (user+sys), median | peak RSS, max |")
 print("| --- | --- | --- | --- | --- |")
 for n in sizes:
     for tool in ("hugo", "crier", "crier-noop", "crier-edit"):
