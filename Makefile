@@ -27,7 +27,9 @@ CRIER_CPPFLAGS = -Isrc -D_POSIX_C_SOURCE=200809L -DCRIER_VERSION='"$(VERSION)"' 
 CRIER_CFLAGS = -std=c11 -pthread -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
 ALL_CFLAGS = $(CRIER_CPPFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(CRIER_CFLAGS) $(CFLAGS)
-ALL_LIBS = $(LDFLAGS) $(PKG_LIBS) -pthread $(LIBS)
+# dlsym (markdown.c): in libdl before glibc 2.34, in libc on the BSDs.
+LIBDL := $(if $(filter Linux,$(shell uname -s)),-ldl)
+ALL_LIBS = $(LDFLAGS) $(PKG_LIBS) -pthread $(LIBDL) $(LIBS)
 
 SRCS = $(wildcard src/*.c)
 OBJS = $(SRCS:src/%.c=$(B)/%.o)

@@ -414,7 +414,7 @@ build_run(const struct build_opts *o)
 	struct state st_want;
 	char *outdir = NULL;
 	double start = now_seconds(), t = start;
-	int rc = 1;
+	int rc = 1, foreign = 0;
 
 	if (repo_open(&r, ".", o->dir ? o->dir : ".", o->ref ? o->ref : "HEAD", &d) < 0)
 		goto out;
@@ -467,8 +467,10 @@ build_run(const struct build_opts *o)
 	 * --force, after the posts have been checked too.  The check runs
 	 * while the posts are read.
 	 */
-	if (out != NULL)
+	if (out != NULL) {
 		output_foreign_start(out, o->force);
+		foreign = 1;
+	}
 	if (repo_list(r, cfg->posts, ".md", &files, &nfiles, &d) < 0)
 		goto out;
 	lap(o, &t, "theme, list posts, status");
@@ -482,7 +484,12 @@ build_run(const struct build_opts *o)
 		cache = cache_open(outdir, cfg, nfiles, &d);
 	if (load_posts(r, files, nfiles, cfg, cache, jobs, posts, ok, &arenas, &narenas, &d) < 0)
 		goto out;
-	/* Now, while the posts are as read, and to free the old file before the pages. */
+	/* Its error, if any, comes before the cache is written: a build that fails writes none. */
+	if (foreign) {
+		output_foreign_finish(out, &d);
+		foreign = 0;
+	}
+	/* Now, while the posts are as read; the old file is let go of once written. */
 	cache_write(cache, &d);
 	for (i = 0; i < nfiles; i++) {
 		struct post *p = &posts[i];
@@ -528,8 +535,6 @@ build_run(const struct build_opts *o)
 		posts[n++] = posts[i];
 	}
 	nposts = n;
-	if (out != NULL)
-		output_foreign_finish(out, &d);
 	/* The good posts are still checked for clashes with each other. */
 	s = site_new(cfg, posts, nposts, &d);
 	if (d.errors > 0 || s == NULL || th == NULL || out == NULL)
@@ -585,6 +590,9 @@ build_run(const struct build_opts *o)
 		    changed, changed == 1 ? "" : "s", kept);
 	rc = 0;
 out:
+	/* Every error is reported, even when the build stopped before the check ended. */
+	if (foreign)
+		output_foreign_finish(out, &d);
 	output_abort(out);
 	if (rc != 0 && d.errors > 0)
 		fprintf(stderr, "crier: %d error%s; nothing was written\n", d.errors,

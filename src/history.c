@@ -424,6 +424,7 @@ raw_free(struct raw *t)
 static int
 raw_read(struct walker *w, const git_oid *id, struct raw *t)
 {
+	char msg[96];
 	git_odb_backend *b;
 	git_object_t type = GIT_OBJECT_INVALID;
 	size_t i, n = git_odb_num_backends(w->odb), len;
@@ -438,7 +439,8 @@ raw_read(struct walker *w, const git_oid *id, struct raw *t)
 		t->len = len;
 		return 0;
 	case -1:
-		git_error_set_str(GIT_ERROR_OBJECT, "a loose tree object is damaged");
+		snprintf(msg, sizeof(msg), "the object %s is damaged", git_oid_tostr_s(id));
+		git_error_set_str(GIT_ERROR_OBJECT, msg);
 		return -1;
 	}
 	if ((t->po = pack_read(w->pack, id->id, "tree")) != NULL) {

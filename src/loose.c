@@ -43,10 +43,14 @@ slurp(const char *path, unsigned char **in, size_t *len)
 	size_t got = 0;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	/* Non-blocking: a FIFO put in the objects folder must not hang the build. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return 0;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (unsigned long long)st.st_size > LOOSE_MAX / 16) {
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size > LOOSE_MAX / 16) {
 		close(fd);
 		return S_ISREG(st.st_mode) ? 0 : -1;
 	}
@@ -95,6 +99,8 @@ loose_read(const char *objdir, const unsigned char *id, const char *type, char *
 	size_t inlen, cap, got = 0, hdr = 0, size = 0;
 	int i, n, rc_in;
 
+	if (objdir == NULL)
+		return 0;
 	n = snprintf(path, sizeof(path), "%s/%02x/", objdir, id[0]);
 	if (n < 0 || (size_t)n + 39 > sizeof(path))
 		return 0;

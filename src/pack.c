@@ -31,8 +31,12 @@
 
 /* Objects larger than this are libgit2's. */
 #define PACK_MAX ((size_t)256 << 20)
-/* Deltas on deltas deeper than this are libgit2's. */
-#define PACK_DEPTH 1000
+/*
+ * Deltas on deltas deeper than this are libgit2's: git makes chains of
+ * 50 at most by default, and each level is a frame of the walk thread's
+ * stack, which may be small (128 KiB with musl).
+ */
+#define PACK_DEPTH 100
 /* Objects rebuilt and kept: enough for the walk's trees and their bases. */
 #define PACK_KEEP 6
 
@@ -129,8 +133,11 @@ open_one(struct pack *pk, const char *name, struct packfile *f)
 		prev = v;
 	}
 	f->n = prev;
+	/* In 64 bits, so that no count overflows it where size_t is 32. */
+	if (8 + 1024 + (uint64_t)f->n * 28 + 40 > f->idxlen)
+		goto fail;
 	fixed = 8 + 1024 + (size_t)f->n * 28 + 40;
-	if (fixed > f->idxlen || (f->idxlen - fixed) % 8 != 0)
+	if ((f->idxlen - fixed) % 8 != 0)
 		goto fail;
 	f->names = f->idx + 8 + 1024;
 	f->offs = f->names + (size_t)f->n * 24;
@@ -267,7 +274,7 @@ inflate_exact(struct pack *pk, const unsigned char *in, size_t avail, size_t siz
 static size_t
 delta_size(const unsigned char **p, const unsigned char *end)
 {
-	size_t v = 0;
+	uint64_t v = 0;
 	unsigned shift = 0;
 	unsigned char c;
 
@@ -275,10 +282,10 @@ delta_size(const unsigned char **p, const unsigned char *end)
 		if (*p >= end || shift > 35)
 			return (size_t)-1;
 		c = *(*p)++;
-		v |= (size_t)(c & 0x7f) << shift;
+		v |= (uint64_t)(c & 0x7f) << shift;
 		shift += 7;
 	} while (c & 0x80);
-	return v > PACK_MAX ? (size_t)-1 : v;
+	return v > PACK_MAX ? (size_t)-1 : (size_t)v;
 }
 
 /* The result of delta d (dlen bytes) on base; NULL if the delta does not fit it. */
@@ -354,7 +361,7 @@ object_at(struct pack *pk, size_t pi, uint64_t off, int depth, int *type)
 	struct pack_obj *base = NULL, *o;
 	unsigned char *bytes = NULL, *delta, c;
 	size_t i, size, len = 0, bpi;
-	uint64_t boff, dist;
+	uint64_t boff, dist, sz;
 	unsigned shift;
 	int t;
 
@@ -369,15 +376,16 @@ object_at(struct pack *pk, size_t pi, uint64_t off, int depth, int *type)
 	p = f->data + off;
 	c = *p++;
 	t = (c >> 4) & 7;
-	size = c & 15;
+	sz = c & 15;
 	for (shift = 4; c & 0x80; shift += 7) {
 		if (p >= end || shift > 35)
 			return NULL;
 		c = *p++;
-		size |= (size_t)(c & 0x7f) << shift;
+		sz |= (uint64_t)(c & 0x7f) << shift;
 	}
-	if (size > PACK_MAX)
+	if (sz > PACK_MAX)
 		return NULL;
+	size = (size_t)sz;
 	switch (t) {
 	case OBJ_COMMIT:
 	case OBJ_TREE:

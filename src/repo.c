@@ -104,6 +104,7 @@ repo_clone(const struct repo *r, struct diag *d)
 		repo_free(c);
 		return NULL;
 	}
+	c->objdir = repo_objdir(c->git);
 	return c;
 }
 

@@ -572,6 +572,18 @@ O=$R/output
 check "rebuild over a stray file: refused" [ "$rc" -eq 1 ]
 check "rebuild over a stray file: it is named" has "$TMP/stderr" "holds 1 file crier did not write (stray.html)"
 check "rebuild over a stray file: it is kept" test -f "$O/stray.html"
+check "rebuild over a stray file: no post cache left written" test ! -e "$R/.crier-cache/output.posts.tmp"
+# With a bad post as well, both errors are reported (the folder check runs
+# while the posts are read, and ends after them).
+printf -- '---\ntitle: "Bad"\ndate: 2017-13-01\n---\nx\n' >"$R/posts/bad.md"
+commit_all "$R" "a bad post"
+crier build -C "$R"
+check "a stray file and a bad post: refused" [ "$rc" -eq 1 ]
+check "a stray file and a bad post: the post's error" has "$TMP/stderr" "posts/bad.md:3: error: date"
+check "a stray file and a bad post: the folder's error" has "$TMP/stderr" "holds 1 file crier did not write (stray.html)"
+check "a stray file and a bad post: two errors" has "$TMP/stderr" "crier: 2 errors; nothing was written"
+git -C "$R" rm -q posts/bad.md
+commit_all "$R" "the bad post removed"
 crier build -C "$R" --force
 built "rebuild: exit 0"
 check "rebuild: stray files are gone" test ! -e "$O/stray.html"
