@@ -599,32 +599,47 @@ claim(struct output_writer *w, const char *rel, const char *what)
 {
 	struct output *o = w->o;
 	struct pathset *ps = &o->set;
-	const char *s;
-	char *dirkey = xasprintf("%s/", rel);
+	size_t n = strlen(rel), j, from = 0;
+	char stack[512], *dirkey = n + 2 <= sizeof(stack) ? stack : xmalloc(n + 2);
 	int rc = 0;
 
+	memcpy(dirkey, rel, n);
+	memcpy(dirkey + n, "/", 2);
 	pthread_mutex_lock(&o->lock);
-	if (set_has(ps, rel, strlen(rel)) || set_has(ps, dirkey, strlen(dirkey))) {
-		diag_error(w->d, what, 0, set_has(ps, rel, strlen(rel)) ?
+	if (set_has(ps, rel, n) || set_has(ps, dirkey, n + 1)) {
+		diag_error(w->d, what, 0, set_has(ps, rel, n) ?
 		    "%s is written twice: two pages, feeds or static files of the theme want the same path" :
 		    "%s is both a file and a folder: two pages, feeds or static files of the theme want it",
 		    rel);
 		rc = -1;
 		goto out;
 	}
-	for (s = strchr(rel, '/'); s != NULL; s = strchr(s + 1, '/'))
-		if (set_has(ps, rel, (size_t)(s - rel))) {
+	/*
+	 * The folders above rel, deepest first, down to one already claimed:
+	 * the folders above that one were checked and claimed with it.
+	 */
+	for (j = n; j-- > 0;) {
+		if (rel[j] != '/')
+			continue;
+		if (set_has(ps, rel, j + 1)) {
+			from = j + 1;
+			break;
+		}
+		if (set_has(ps, rel, j)) {
 			diag_error(w->d, what, 0, "%.*s is both a file and a folder: two pages, feeds "
-			    "or static files of the theme want it", (int)(s - rel), rel);
+			    "or static files of the theme want it", (int)j, rel);
 			rc = -1;
 			goto out;
 		}
-	set_put(ps, rel, strlen(rel));
-	for (s = strchr(rel, '/'); s != NULL; s = strchr(s + 1, '/'))
-		set_put(ps, rel, (size_t)(s - rel) + 1);
+	}
+	set_put(ps, rel, n);
+	for (j = from; j < n; j++)
+		if (rel[j] == '/')
+			set_put(ps, rel, j + 1);
 out:
 	pthread_mutex_unlock(&o->lock);
-	free(dirkey);
+	if (dirkey != stack)
+		free(dirkey);
 	return rc;
 }
 
@@ -1117,8 +1132,9 @@ output_writer_keep(struct output_writer *w, const char *rel, const char *what)
 
 	if (!output_has(w, rel))
 		return 1;
-	old = xasprintf("%s/%s", o->dir, rel);
-	path = xasprintf("%s/%s", o->stage, rel);
+	/* In a reused stage the file is there already: only claimed. */
+	old = o->reuse ? NULL : xasprintf("%s/%s", o->dir, rel);
+	path = o->reuse ? NULL : xasprintf("%s/%s", o->stage, rel);
 	if (!o->reuse && (lstat(old, &st) < 0 || !S_ISREG(st.st_mode)))
 		goto out;
 	if (claim(w, rel, what) < 0) {

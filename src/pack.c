@@ -68,7 +68,41 @@ struct pack {
 	size_t np;
 	struct kept keep[PACK_KEEP];	/* most recently rebuilt first */
 	struct libdeflate_decompressor *z;
+	unsigned char *spare;		/* the bytes of an object let go of, for the next */
+	size_t sparecap;
 };
+
+/*
+ * Room for n bytes: the spare buffer if it is large enough.  A walk
+ * rebuilds tree after tree of the same size: new memory for each was a
+ * page fault every 4 KiB.
+ */
+static unsigned char *
+take(struct pack *pk, size_t n, size_t *cap)
+{
+	unsigned char *p;
+
+	if (pk->spare != NULL && pk->sparecap >= n && pk->sparecap / 2 <= n) {
+		p = pk->spare;
+		*cap = pk->sparecap;
+		pk->spare = NULL;
+		return p;
+	}
+	*cap = n;
+	return xmalloc(n);
+}
+
+/* Takes back p, of cap bytes, as the spare if it is larger than the one kept. */
+static void
+give(struct pack *pk, unsigned char *p, size_t cap)
+{
+	if (pk->spare == NULL || cap > pk->sparecap) {
+		free(pk->spare);
+		pk->spare = p;
+		pk->sparecap = cap;
+	} else
+		free(p);
+}
 
 static uint32_t
 be32(const unsigned char *p)
@@ -190,7 +224,7 @@ void
 pack_put(struct pack_obj *o)
 {
 	if (o != NULL && --o->refs == 0) {
-		free((void *)o->data);
+		give(o->owner, (unsigned char *)o->data, o->cap);
 		free(o);
 	}
 }
@@ -204,6 +238,7 @@ pack_free(struct pack *pk)
 		return;
 	for (i = 0; i < PACK_KEEP; i++)
 		pack_put(pk->keep[i].o);
+	free(pk->spare);
 	for (i = 0; i < pk->np; i++)
 		unmap(&pk->p[i]);
 	free(pk->p);
@@ -252,18 +287,21 @@ find(struct pack *pk, const unsigned char *id, size_t *pi, uint64_t *off)
 	return -1;
 }
 
-/* Inflates the stream at in (avail bytes) into exactly size bytes; NULL if it is not that. */
+/*
+ * Inflates the stream at in (avail bytes) into exactly size bytes (*cap
+ * allocated); NULL if it is not that.
+ */
 static unsigned char *
-inflate_exact(struct pack *pk, const unsigned char *in, size_t avail, size_t size)
+inflate_exact(struct pack *pk, const unsigned char *in, size_t avail, size_t size, size_t *cap)
 {
-	unsigned char *out = xmalloc(size + 1);
+	unsigned char *out = take(pk, size + 1, cap);
 	size_t used, got;
 
 	if (pk->z == NULL && (pk->z = libdeflate_alloc_decompressor()) == NULL)
 		die("out of memory");
 	if (libdeflate_zlib_decompress_ex(pk->z, in, avail, out, size, &used, &got) !=
 	    LIBDEFLATE_SUCCESS || got != size) {
-		free(out);
+		give(pk, out, *cap);
 		return NULL;
 	}
 	out[size] = '\0';
@@ -288,18 +326,26 @@ delta_size(const unsigned char **p, const unsigned char *end)
 	return v > PACK_MAX ? (size_t)-1 : (size_t)v;
 }
 
-/* The result of delta d (dlen bytes) on base; NULL if the delta does not fit it. */
+/*
+ * The result of delta d (dlen bytes) on base; NULL if the delta does not
+ * fit it.  *head and *tail: how many bytes at the start and at the end
+ * are copies of the base's own first and last bytes.
+ */
 static unsigned char *
-apply(const struct pack_obj *base, const unsigned char *d, size_t dlen, size_t *outlen)
+apply(struct pack *pk, const struct pack_obj *base, const unsigned char *d, size_t dlen,
+    size_t *outlen, size_t *cap, size_t *head, size_t *tail)
 {
 	const unsigned char *p = d, *end = d + dlen;
 	unsigned char *out, c;
 	size_t bsize = delta_size(&p, end), rsize = delta_size(&p, end), o = 0, off, n;
-	int i;
+	size_t run = (size_t)-1;	/* where the copies at the base's end's distance began */
+	int i, same = 1;
+
+	*head = *tail = 0;
 
 	if (bsize != base->len || rsize == (size_t)-1)
 		return NULL;
-	out = xmalloc(rsize + 1);
+	out = take(pk, rsize + 1, cap);
 	while (p < end) {
 		c = *p++;
 		if (c & 0x80) {
@@ -321,23 +367,35 @@ apply(const struct pack_obj *base, const unsigned char *d, size_t dlen, size_t *
 			if (off > base->len || n > base->len - off || n > rsize - o)
 				goto fail;
 			memcpy(out + o, base->data + off, n);
+			if (same && off == o)
+				*head = o + n;
+			else
+				same = 0;
+			if (base->len - off != rsize - o)
+				run = (size_t)-1;
+			else if (run == (size_t)-1)
+				run = o;
 		} else if (c != 0) {
 			n = c;
 			if (n > (size_t)(end - p) || n > rsize - o)
 				goto fail;
 			memcpy(out + o, p, n);
 			p += n;
+			same = 0;
+			run = (size_t)-1;
 		} else
 			goto fail;
 		o += n;
 	}
 	if (o != rsize)
 		goto fail;
+	if (run != (size_t)-1)
+		*tail = rsize - run;
 	out[rsize] = '\0';
 	*outlen = rsize;
 	return out;
 fail:
-	free(out);
+	give(pk, out, *cap);
 	return NULL;
 }
 
@@ -360,8 +418,8 @@ object_at(struct pack *pk, size_t pi, uint64_t off, int depth, int *type)
 	const unsigned char *p, *end = f->data + f->len - 20;
 	struct pack_obj *base = NULL, *o;
 	unsigned char *bytes = NULL, *delta, c;
-	size_t i, size, len = 0, bpi;
-	uint64_t boff, dist, sz;
+	size_t i, size, len = 0, bpi = 0, head = 0, tail = 0, cap = 0, dcap;
+	uint64_t boff = 0, dist, sz;
 	unsigned shift;
 	int t;
 
@@ -391,7 +449,7 @@ object_at(struct pack *pk, size_t pi, uint64_t off, int depth, int *type)
 	case OBJ_TREE:
 	case OBJ_BLOB:
 	case OBJ_TAG:
-		if ((bytes = inflate_exact(pk, p, (size_t)(end - p), size)) == NULL)
+		if ((bytes = inflate_exact(pk, p, (size_t)(end - p), size, &cap)) == NULL)
 			return NULL;
 		len = size;
 		*type = t;
@@ -419,9 +477,9 @@ object_at(struct pack *pk, size_t pi, uint64_t off, int depth, int *type)
 	delta:
 		if ((base = object_at(pk, bpi, boff, depth + 1, type)) == NULL)
 			return NULL;
-		if ((delta = inflate_exact(pk, p, (size_t)(end - p), size)) != NULL) {
-			bytes = apply(base, delta, size, &len);
-			free(delta);
+		if ((delta = inflate_exact(pk, p, (size_t)(end - p), size, &dcap)) != NULL) {
+			bytes = apply(pk, base, delta, size, &len, &cap, &head, &tail);
+			give(pk, delta, dcap);
 		}
 		pack_put(base);
 		if (bytes == NULL)
@@ -434,8 +492,17 @@ object_at(struct pack *pk, size_t pi, uint64_t off, int depth, int *type)
 	o->data = bytes;
 	o->len = len;
 	o->refs = 1;
+	o->owner = pk;
+	o->cap = cap;
 	o->pack = pi;
 	o->offset = off;
+	if (t == OBJ_OFS_DELTA || t == OBJ_REF_DELTA) {
+		o->has_base = 1;
+		o->base_pack = bpi;
+		o->base_offset = boff;
+		o->head = head;
+		o->tail = tail;
+	}
 	keep(pk, o, *type);
 	return o;
 }

@@ -26,10 +26,22 @@ struct pack_obj {
 	int refs;		/* the reader's and its callers' */
 	size_t pack;		/* where it is: which pack */
 	unsigned long long offset;	/* and where in it */
+	/*
+	 * A delta's base (where it is), and what the delta says without a
+	 * look at the bytes: the first head bytes are the base's first, and
+	 * the last tail bytes the base's last.
+	 */
+	int has_base;
+	struct pack *owner;	/* the reader, which takes back data */
+	size_t cap;		/* the bytes allocated for data */
+	size_t base_pack;
+	unsigned long long base_offset;
+	size_t head, tail;
 };
 
 /* The packs of the objects folder objdir, opened when first read. */
 struct pack *pack_open(const char *objdir);
+/* After every object read is put back. */
 void pack_free(struct pack *pk);
 
 /*

@@ -840,7 +840,8 @@ keep_job(struct worker *w, const struct job *j)
 		/* Fails only for a path claimed twice, reported as a write would be. */
 		if (output_writer_keep(w->c.w, rel, "a page") != 0)
 			return;
-		buf_printf(&w->c.files, "%s\n", rel);
+		buf_put(&w->c.files, rel, n);
+		buf_putc(&w->c.files, '\n');
 		w->c.st.kept++;
 		w->c.st.files++;
 		/* Counted as pages still: the build has them, as it was. */

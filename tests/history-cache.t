@@ -27,18 +27,7 @@ undated() {
 
 # dates OUT: "slug published updated" for every entry of the site's Atom
 # feed, sorted by slug.
-cat >"$TMP/dates.py" <<'EOF'
-import sys
-import xml.etree.ElementTree as ET
-
-A = "{http://www.w3.org/2005/Atom}"
-rows = []
-for e in ET.parse(sys.argv[1] + "/atom.xml").getroot().iter(A + "entry"):
-    slug = e.find(A + "link").get("href").rstrip("/").rsplit("/", 1)[1]
-    rows.append("%s %s %s" % (slug, e.find(A + "published").text, e.find(A + "updated").text))
-print("\n".join(sorted(rows)))
-EOF
-dates() { $PY "$TMP/dates.py" "$1"; }
+dates() { feed_dates "$1"; }
 
 # forge CACHE PYTHON-EXPR: rewrites the lines of a cache file (a list of
 # str, the sum line left off) and signs it again, as crier would: FNV-1a

@@ -141,3 +141,19 @@ built() {
 	if [ "$rc" -eq 0 ]; then ok "$1"; else not_ok "$1" "exit status $rc; stderr:
 $(cat "$TMP/stderr")"; fi
 }
+
+# feed_dates OUT: "slug published updated" for every entry of the Atom feed
+# of the site in OUT, sorted by slug.
+feed_dates() {
+	/usr/bin/python3 - "$1" <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+
+A = "{http://www.w3.org/2005/Atom}"
+rows = []
+for e in ET.parse(sys.argv[1] + "/atom.xml").getroot().iter(A + "entry"):
+    slug = e.find(A + "link").get("href").rstrip("/").rsplit("/", 1)[1]
+    rows.append("%s %s %s" % (slug, e.find(A + "published").text, e.find(A + "updated").text))
+print("\n".join(sorted(rows)))
+EOF
+}

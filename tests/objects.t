@@ -3,6 +3,13 @@
 # (libdeflate, loose.c), packed ones by libgit2.  Both give the same site,
 # and a damaged object is an error that names the post, never a page.
 . "$(dirname "$0")/lib.sh"
+PY=/usr/bin/python3
+
+# commit_at REPO DATE MESSAGE: commits everything at DATE.
+commit_at() {
+	(cd "$1" && git add -A && GIT_AUTHOR_DATE="$2" GIT_COMMITTER_DATE="$2" \
+		git commit -q --allow-empty -m "$3")
+}
 
 R=$TMP/objs
 new_repo "$R"
@@ -95,6 +102,91 @@ for how in ofs ref split; do
 done
 check "history: the packs hold deltas by offset" \
 	sh -c 'git -C "$1" verify-pack -v "$1"/.git/objects/pack/*.idx | grep -q "^[0-9a-f]* tree .* [1-9][0-9]* [0-9a-f]\{40\}$"' - "$TMP/h-ofs"
+
+# --- A random history, against git log ------------------------------------
+# 90 commits of one flat folder: posts added, edited anywhere in it, and
+# removed (never added again, and never like another post, so no rename),
+# with a seeded random choice.  Each post's
+# date is the commit that added it and its update the last that changed
+# it, as git log says; the site must say the same, loose and packed.
+
+G=$TMP/random
+new_repo "$G"
+printf '[build]\nfeed_items = 1000\n' >>"$G/site.ini"
+$PY - "$G" <<'RANDOM'
+import os, random, subprocess, sys
+repo = sys.argv[1]
+rnd = random.Random(7)
+live, gone, n = [], set(), 0
+for c in range(90):
+    for _ in range(rnd.randint(1, 6)):
+        name = "p%04d.md" % rnd.randrange(2000)
+        if name in live or name in gone:
+            continue
+        with open(os.path.join(repo, "posts", name), "w") as f:
+            # Bodies of their own, so that no removal and addition look like a rename.
+            f.write('---\ntitle: "%s"\n---\n' % name)
+            f.write("".join("%x\n" % rnd.getrandbits(128) for _ in range(8)))
+        live.append(name)
+    for _ in range(rnd.randint(0, 3)):
+        if live:
+            with open(os.path.join(repo, "posts", rnd.choice(live)), "a") as f:
+                f.write("Edit %d.\n" % c)
+    if c % 7 == 6 and len(live) > 5:
+        name = live.pop(rnd.randrange(len(live)))
+        os.remove(os.path.join(repo, "posts", name))
+        gone.add(name)
+    when = "@%d +0000" % (1500000000 + c * 86400)
+    env = dict(os.environ, GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    subprocess.run(["git", "-C", repo, "add", "-A"], check=True)
+    subprocess.run(["git", "-C", repo, "commit", "-q", "-m", "c%d" % c], check=True, env=env)
+RANDOM
+# What git log says: "slug published updated" for every post.
+for f in $(git -C "$G" ls-files posts); do
+	slug=$(basename "$f" .md)
+	added=$(git -C "$G" log --format=%at --diff-filter=A -- "$f" | tail -1)
+	changed=$(git -C "$G" log -1 --format=%at -- "$f")
+	echo "$slug $(date -u -d "@$added" +%Y-%m-%dT%H:%M:%SZ) $(date -u -d "@$changed" +%Y-%m-%dT%H:%M:%SZ)"
+done | LC_ALL=C sort >"$TMP/random.want"
+check "random history: a site of many posts" test "$(wc -l <"$TMP/random.want")" -gt 150
+crier build -C "$G" -o "$TMP/random-loose" -q
+built "random history, loose: exit 0"
+feed_dates "$TMP/random-loose" >"$TMP/random.got"
+check "random history, loose: every date as git log has it" same "$TMP/random.want" "$TMP/random.got"
+git -C "$G" repack -q -a -d -f --depth=50 --window=60
+crier build -C "$G" -o "$TMP/random-packed" -q
+built "random history, packed: exit 0"
+feed_dates "$TMP/random-packed" >"$TMP/random.got"
+check "random history, packed: every date as git log has it" same "$TMP/random.want" "$TMP/random.got"
+
+# The walk starts each diff from entries it knows in the tree of the
+# commit after: some found by the diff before it after the last change,
+# where the two trees end alike.  Here the commit after changes only an
+# early post, and the one before it only a late one, so the second diff
+# starts from those.
+E=$TMP/ends
+new_repo "$E"
+i=0
+while [ $i -lt 300 ]; do
+	printf -- '---\ntitle: "E %s"\n---\nBody %s.\n' $i $i >"$E/posts/e$(printf %03d $i).md"
+	i=$((i + 1))
+done
+commit_at "$E" "2018-01-01 00:00:00 +0000" "300 posts"
+echo "Late edit." >>"$E/posts/e290.md"
+commit_at "$E" "2018-02-01 00:00:00 +0000" "a late post edited"
+echo "Early edit." >>"$E/posts/e005.md"
+commit_at "$E" "2018-03-01 00:00:00 +0000" "an early post edited"
+for how in loose packed; do
+	[ $how = packed ] && git -C "$E" repack -q -a -d -f
+	crier build -C "$E" -o "$TMP/ends-$how" -q
+	built "early and late edits, $how: exit 0"
+	check "early and late edits, $how: the late post's update" \
+		has "$TMP/ends-$how/2018/01/01/e290/index.html" 'datetime="2018-02-01T00:00:00Z"'
+	check "early and late edits, $how: the early post's update" \
+		has "$TMP/ends-$how/2018/01/01/e005/index.html" 'datetime="2018-03-01T00:00:00Z"'
+	check "early and late edits, $how: another post not updated" \
+		lacks "$TMP/ends-$how/2018/01/01/e150/index.html" 'class="updated"'
+done
 
 # --- Damaged loose objects ------------------------------------------------
 # Each damage is made to the blob of posts/p7.md in a fresh copy of a
