@@ -208,7 +208,8 @@ category_value(struct ctx *c, const struct category *cat)
 static struct value *
 post_value(struct ctx *c, const struct post *p)
 {
-	struct value *m = value_map(c->a), *cats = value_list(c->a), *cm;
+	/* Room for every key a post can have: a map a post, 100,000 posts. */
+	struct value *m = value_map_sized(c->a, 32), *cats = value_list(c->a), *cm;
 	const struct category *cat;
 	size_t i, k;
 

@@ -64,6 +64,17 @@ value_map(struct arena *a)
 	return make(a, VALUE_MAP);
 }
 
+struct value *
+value_map_sized(struct arena *a, size_t cap)
+{
+	struct value *v = make(a, VALUE_MAP);
+
+	v->cap = cap;
+	v->items = arena_alloc(a, cap * sizeof(*v->items));
+	v->keys = arena_alloc(a, cap * sizeof(*v->keys));
+	return v;
+}
+
 static void
 grow(struct arena *a, struct value *v)
 {

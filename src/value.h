@@ -39,6 +39,8 @@ struct value *value_str(struct arena *a, const char *s);
 struct value *value_strn(struct arena *a, const char *s, size_t n);
 struct value *value_list(struct arena *a);
 struct value *value_map(struct arena *a);
+/* A map with room for cap keys before it grows (a map grown by doubling leaves its old arrays in the arena). */
+struct value *value_map_sized(struct arena *a, size_t cap);
 void value_push(struct arena *a, struct value *list, struct value *v);
 /* Sets key (borrowed) in map; a later set of the same key wins. */
 void value_set(struct arena *a, struct value *map, const char *key, struct value *v);
