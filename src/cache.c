@@ -63,13 +63,13 @@ struct entry {
 	uint64_t hash;			/* XXH64 of its bytes */
 };
 
-/* What the next file holds for one post file of this build. */
 #ifdef MAP_POPULATE
 #define CACHE_MAP_FLAGS MAP_POPULATE
 #else
 #define CACHE_MAP_FLAGS 0
 #endif
 
+/* What the next file holds for one post file of this build. */
 struct slot {
 	const unsigned char *at;	/* an entry found: its bytes, or NULL */
 	size_t len;
@@ -840,12 +840,12 @@ cache_hits(const struct cache *c)
 }
 
 /*
- * Writes c's header and its slots' entries to c->tmp: an entry found is
- * copied from the old file, a post parsed is made into one in e as it
- * is written.  Returns 0, or -1 with errno set.
+ * Writes c's header and its slots' c->count entries to c->tmp: an entry
+ * found is copied from the old file, a post parsed is made into one in e
+ * as it is written.  Returns 0, or -1 with errno set.
  */
 static int
-write_file(struct cache *c, size_t count, struct buf *e)
+write_file(struct cache *c, struct buf *e)
 {
 	struct buf head = BUF_INIT, sums = BUF_INIT, len = BUF_INIT;
 	const struct slot *sl;
@@ -859,7 +859,7 @@ write_file(struct cache *c, size_t count, struct buf *e)
 	put_u32(&head, FORMAT);
 	put_u32(&head, 0);
 	put_u64(&head, c->key);
-	put_u64(&head, count);
+	put_u64(&head, c->count);
 	put_u64(&sums, xxh64(head.s, head.len));
 	if (mkdir(c->dir, 0777) < 0 && errno != EEXIST)
 		goto out;
@@ -915,7 +915,7 @@ write_run(void *arg)
 	struct cache *c = arg;
 	struct buf e = BUF_INIT;
 
-	if (write_file(c, c->count, &e) < 0)
+	if (write_file(c, &e) < 0)
 		c->err = errno != 0 ? errno : EIO;
 	buf_free(&e);
 	return NULL;
@@ -988,7 +988,7 @@ cache_write(struct cache *c, struct diag *d)
 		if (c->writing)
 			return;
 	}
-	if (write_file(c, c->count, &e) < 0)
+	if (write_file(c, &e) < 0)
 		c->err = errno != 0 ? errno : EIO;
 	buf_free(&e);
 	finish_write(c, d);

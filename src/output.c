@@ -565,6 +565,20 @@ foreign_join(struct output *o)
 	}
 }
 
+/* Waits for the check, and lets go of what it found. */
+static void
+foreign_done(struct output *o)
+{
+	size_t i;
+
+	foreign_join(o);
+	for (i = 0; i < o->nforeign; i++)
+		free(o->foreign[i]);
+	free(o->foreign);
+	o->foreign = NULL;
+	o->nforeign = 0;
+}
+
 int
 output_foreign_finish(struct output *o, struct diag *d)
 {
@@ -580,11 +594,7 @@ output_foreign_finish(struct output *o, struct diag *d)
 		    "removes files it wrote: put such files in the theme's static/ folder, move them "
 		    "away, or build with --force to replace them", n, n == 1 ? "" : "s",
 		    buf_str(&found), n > 3 ? ", ..." : "");
-	for (i = 0; i < n; i++)
-		free(o->foreign[i]);
-	free(o->foreign);
-	o->foreign = NULL;
-	o->nforeign = 0;
+	foreign_done(o);
 	buf_free(&found);
 	return n > 0 ? -1 : 0;
 }
@@ -1163,12 +1173,7 @@ out:
 static void
 output_free(struct output *o)
 {
-	size_t i;
-
-	foreign_join(o);
-	for (i = 0; i < o->nforeign; i++)
-		free(o->foreign[i]);
-	free(o->foreign);
+	foreign_done(o);
 	drop_lock(o);
 	free(o->dir);
 	free(o->fresh);

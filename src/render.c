@@ -209,7 +209,7 @@ static struct value *
 post_value(struct ctx *c, const struct post *p)
 {
 	/* Room for every key a post can have: a map a post, 100,000 posts. */
-	struct value *m = value_map_sized(c->a, 32), *cats = value_list(c->a), *cm;
+	struct value *m = value_map_sized(c->a, 32), *cats = value_list(c->a);
 	const struct category *cat;
 	size_t i, k;
 
@@ -226,18 +226,10 @@ post_value(struct ctx *c, const struct post *p)
 		set_str(c, m, "summary", p->summary);
 	set_str(c, m, "content", p->html);
 	for (i = 0; i < p->ncats; i++) {
+		/* The category's map with "first" and "last" as this post lists it. */
 		cat = site_category(c->s, p->cats[i]);
-		/*
-		 * A map with "first" and "last" for this post's list: one of the
-		 * category's four, shared by every post that lists it so.
-		 */
 		k = (size_t)(cat - c->s->cats) * 4 + (i == 0) * 2 + (i + 1 == p->ncats);
-		if ((cm = c->catvars[k]) == NULL) {
-			cm = c->catvars[k] = category_value(c, cat);
-			value_set(c->a, cm, "first", value_bool(c->a, i == 0));
-			value_set(c->a, cm, "last", value_bool(c->a, i + 1 == p->ncats));
-		}
-		value_push(c->a, cats, cm);
+		value_push(c->a, cats, c->catvars[k]);
 	}
 	value_set(c->a, m, "categories", cats);
 	value_set(c->a, m, "has_categories", value_bool(c->a, p->ncats > 0));
@@ -284,8 +276,7 @@ make_some(void *arg)
  * Makes the maps of the posts want marks, on up to jobs threads, each
  * into an arena of its own (added to *arenas, which the caller frees
  * after the pages).  A post's map is a tenth of a cold build's page work;
- * the category maps posts share are all made first, so the threads only
- * read what they share.
+ * what the maps share (the category maps) was made before.
  */
 static void
 make_maps(struct ctx *c, const unsigned char *want, int jobs, struct arena ***arenas,
@@ -293,15 +284,8 @@ make_maps(struct ctx *c, const unsigned char *want, int jobs, struct arena ***ar
 {
 	const struct site *s = c->s;
 	struct maker *ms;
-	size_t i, k, n = 0, nt, per;
+	size_t i, n = 0, nt, per;
 
-	for (i = 0; i < s->ncats; i++)
-		for (k = 0; k < 4; k++)
-			if (c->catvars[i * 4 + k] == NULL) {
-				c->catvars[i * 4 + k] = category_value(c, &s->cats[i]);
-				value_set(c->a, c->catvars[i * 4 + k], "first", value_bool(c->a, (k & 2) != 0));
-				value_set(c->a, c->catvars[i * 4 + k], "last", value_bool(c->a, (k & 1) != 0));
-			}
 	for (i = 0; i < s->nposts; i++)
 		n += want[i] && c->posts[i] == NULL;
 	nt = jobs > 0 ? (size_t)jobs : 1;
@@ -1210,8 +1194,17 @@ render_site(const struct site *s, const struct theme *t, struct output *o,
 		c.cat_windows[i] = count_windows(s->cats[i].posts, s->cats[i].nposts);
 	for (i = 0; i < s->nposts; i++)
 		c.windows += s->posts[i].has_window;
+	/*
+	 * Each category's four maps as a post lists it (first or not, last or
+	 * not), shared by every post that does: made now, so that the threads
+	 * making posts' maps only read them.
+	 */
 	c.catvars = arena_alloc(c.a, (s->ncats * 4 + 1) * sizeof(*c.catvars));
-	memset(c.catvars, 0, (s->ncats * 4 + 1) * sizeof(*c.catvars));
+	for (i = 0; i < s->ncats * 4; i++) {
+		c.catvars[i] = category_value(&c, &s->cats[i / 4]);
+		value_set(c.a, c.catvars[i], "first", value_bool(c.a, (i & 2) != 0));
+		value_set(c.a, c.catvars[i], "last", value_bool(c.a, (i & 1) != 0));
+	}
 	c.cats = arena_alloc(c.a, (s->ncats + 1) * sizeof(*c.cats));
 	for (i = 0; i < s->ncats; i++)
 		c.cats[i] = category_value(&c, &s->cats[i]);

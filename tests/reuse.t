@@ -526,25 +526,23 @@ for want in new old; do
 	warm --ref k-$want
 	check "k-$want: the $want site" diff -r "$TMP/site-$want" "$OUT"
 done
-kill_at state --ref k-new
-check "killed before recording the state: the new site was published whole" \
-    diff -r "$TMP/site-new" "$OUT"
-warm --ref k-old
-built "then k-old: exit 0"
-WHY=
-ck "then k-old: the old site is published again" diff -r "$TMP/site-old" "$OUT"
-WHY=
+# killed_then_old NAME: a build of k-new killed before recording NAME
+# published the new site whole, and a build of k-old after it gives the
+# old site again (a record left describing the site before must not make
+# it "up to date").
+killed_then_old() {
+	kill_at "$1" --ref k-new
+	check "killed before recording the $1: the new site was published whole" \
+	    diff -r "$TMP/site-new" "$OUT"
+	warm --ref k-old
+	built "then k-old: exit 0"
+	check "then k-old: the old site is published again" diff -r "$TMP/site-old" "$OUT"
+}
+killed_then_old state
 # Repaired, and recorded with k-old's pages.
 rm -rf "$C"
 warm --ref k-old
 check "k-old from scratch: the old site" diff -r "$TMP/site-old" "$OUT"
-kill_at pages --ref k-new
-check "killed before recording the pages: the new site was published whole" \
-    diff -r "$TMP/site-new" "$OUT"
-warm --ref k-old
-built "then k-old: exit 0"
-WHY=
-ck "then k-old: the old site is published again" diff -r "$TMP/site-old" "$OUT"
-WHY=
+killed_then_old pages
 
 done_testing
