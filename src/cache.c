@@ -18,6 +18,8 @@
  *
  * An entry is the blob id, the path, the post's diagnostics, then every
  * field post_parse and markdown_render set, and the front matter tree.
+ * The HTML, last, is stored with its NUL, so that a post found uses it
+ * where it is mapped: the map stays until cache_free.
  * Anything that does not check out makes the file empty, never a page
  * built from a wrong post: a damaged file with a warning, a file of other
  * settings or of another crier silently.
@@ -47,7 +49,7 @@
 
 #define MAGIC "crier-post-cache"
 #define MAGIC_LEN 16
-#define FORMAT 1
+#define FORMAT 2
 #define HEADER (MAGIC_LEN + 4 + 4 + 8 + 8)
 #define NIL UINT64_MAX		/* the length of a NULL string */
 #define NO_VALUE 0xff		/* the type of a NULL value */
@@ -297,7 +299,7 @@ put_entry(struct buf *b, const unsigned char *id, const char *path, const struct
 	put_u8(b, p->status);
 	put_i64(b, p->resolved);
 	put_value(b, p->meta);
-	put_str(b, p->html);
+	put_strn(b, p->html, p->html != NULL ? strlen(p->html) + 1 : 0);
 }
 
 /* Reading: every read is bounded; a short one marks the reader bad. */
@@ -465,6 +467,7 @@ get_entry(const struct entry *e, struct post *p, struct arena *a, const char **m
     size_t *msglen, int *nwarn)
 {
 	struct reader r = { e->at, e->at + e->len, 0 };
+	const char *html;
 	uint64_t n, i;
 	size_t len;
 
@@ -511,7 +514,11 @@ get_entry(const struct entry *e, struct post *p, struct arena *a, const char **m
 	p->status = (enum post_status)n;
 	p->resolved = (time_t)get_i64(&r);
 	p->meta = get_value(&r, a, 0);
-	p->html = get_str(&r);
+	/* Used where it is: cmark-gfm writes no NUL into HTML, and the file has one after it. */
+	if ((html = get_strn(&r, &len)) != NULL && len > 0 && html[len - 1] == '\0') {
+		p->html = (char *)html;
+		p->html_mapped = 1;
+	}
 	/* A post without these would not have been cached. */
 	if (p->title == NULL || p->author == NULL || p->slug == NULL || p->meta == NULL ||
 	    p->html == NULL || r.p != r.end || !plausible(p))
@@ -751,10 +758,14 @@ cache_open(const char *outdir, const struct config *cfg, size_t nfiles, struct d
 	c->slots = xcalloc(nfiles + 1, sizeof(*c->slots));
 	c->nslots = nfiles;
 	load(c, d);
+	if (!c->valid && c->file != NULL) {
+		munmap(c->file, c->size);
+		c->file = NULL;
+	}
 	return c;
 }
 
-/* Lets go of the file read and the entries made: the posts are copies. */
+/* Lets go of the entries made and the index: the posts still use the file's HTML. */
 static void
 drop(struct cache *c)
 {
@@ -771,9 +782,6 @@ drop(struct cache *c)
 	c->table = NULL;
 	free(c->entries);
 	c->entries = NULL;
-	if (c->file != NULL)
-		munmap(c->file, c->size);
-	c->file = NULL;
 }
 
 static void finish_write(struct cache *c, struct diag *d);
@@ -788,6 +796,8 @@ cache_free(struct cache *c)
 	if (c->written)
 		unlink(c->tmp);
 	drop(c);
+	if (c->file != NULL)
+		munmap(c->file, c->size);
 	free(c->tmp);
 	free(c->path);
 	free(c->dir);

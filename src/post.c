@@ -538,6 +538,7 @@ post_clear(struct post *p)
 	free(p->cats);
 	free(p->cat_lines);
 	free(p->url);
-	free(p->html);
+	if (!p->html_mapped)
+		free(p->html);
 	memset(p, 0, sizeof(*p));
 }
