@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static void
-reserve(struct buf *b, size_t more)
+void
+buf_reserve(struct buf *b, size_t more)
 {
 	if (b->len + more + 1 > b->cap)
 		b->s = xgrow(b->s, &b->cap, b->len + more + 1, 1);
@@ -22,7 +22,7 @@ reserve(struct buf *b, size_t more)
 void
 buf_put(struct buf *b, const char *s, size_t n)
 {
-	reserve(b, n);
+	buf_reserve(b, n);
 	if (n)
 		memcpy(b->s + b->len, s, n);
 	b->len += n;
@@ -52,7 +52,7 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		die("vsnprintf: invalid format");
-	reserve(b, (size_t)n);
+	buf_reserve(b, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -17,6 +17,8 @@ struct buf {
 
 #define BUF_INIT { NULL, 0, 0 }
 
+/* Makes room for more bytes, so that appending them does not reallocate. */
+void buf_reserve(struct buf *b, size_t more);
 void buf_put(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);

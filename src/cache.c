@@ -2,9 +2,11 @@
  * cache: the post cache file, mapped whole, checked, and indexed by blob id
  * before the loader threads look posts up in it; they only read it.  What
  * a build found or parsed goes into a slot per post file, and the next
- * file is exactly those slots, in order, so it never grows.  Posts parsed
- * are serialized only then, one at a time, straight into the file: a
- * cold build holds no second copy of every post.
+ * file is exactly those slots, in order, so it never grows.  A post
+ * parsed is made into its entry at once, on the thread that parsed it,
+ * and uses the HTML there from then on: a cold build holds no second copy
+ * of every post.  The next file is written on a thread of its own while
+ * the pages are made.
  *
  * The file, integers little-endian, lengths 64-bit:
  *
@@ -18,8 +20,8 @@
  *
  * An entry is the blob id, the path, the post's diagnostics, then every
  * field post_parse and markdown_render set, and the front matter tree.
- * The HTML, last, is stored with its NUL, so that a post found uses it
- * where it is mapped: the map stays until cache_free.
+ * The post's strings are stored with their NUL, so that a post found uses
+ * them where they are mapped: the map stays until cache_free.
  * Anything that does not check out makes the file empty, never a page
  * built from a wrong post: a damaged file with a warning, a file of other
  * settings or of another crier silently.
@@ -38,6 +40,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -73,14 +76,10 @@ struct entry {
 
 /* What the next file holds for one post file of this build. */
 struct slot {
-	const unsigned char *at;	/* an entry found: its bytes, or NULL */
+	const unsigned char *at;	/* its entry's bytes, or NULL for none */
 	size_t len;
 	uint64_t hash;			/* XXH64 of its bytes */
-	const struct post *post;	/* else a post parsed, or NULL */
-	const struct repo_file *file;	/* the file it was read from */
-	char *msgs;			/* its diagnostics */
-	int nwarn;			/* the warnings among them */
-	unsigned char *own;		/* at, when cache_write made it of post */
+	unsigned char *own;		/* at, for a post parsed: made by cache_put */
 };
 
 struct cache {
@@ -228,6 +227,13 @@ put_str(struct buf *b, const char *s)
 	put_strn(b, s, s ? strlen(s) : 0);
 }
 
+/* A string with its NUL, for a post to use where it is. */
+static void
+put_cstr(struct buf *b, const char *s)
+{
+	put_strn(b, s, s ? strlen(s) + 1 : 0);
+}
+
 static void
 put_value(struct buf *b, const struct value *v)
 {
@@ -273,21 +279,21 @@ put_entry(struct buf *b, const unsigned char *id, const char *path, const struct
 	size_t i;
 
 	buf_put(b, (const char *)id, ID_LEN);
-	put_str(b, path);
+	put_cstr(b, path);
 	put_u64(b, (uint64_t)nwarn);
 	put_str(b, msgs);
-	put_str(b, p->title);
+	put_cstr(b, p->title);
 	put_i64(b, p->date);
 	put_i64(b, p->date_off);
 	put_i64(b, p->updated);
 	put_u8(b, p->has_date != 0);
 	put_u8(b, p->has_updated != 0);
-	put_str(b, p->author);
-	put_str(b, p->slug);
-	put_str(b, p->summary);
+	put_cstr(b, p->author);
+	put_cstr(b, p->slug);
+	put_cstr(b, p->summary);
 	put_u64(b, p->ncats);
 	for (i = 0; i < p->ncats; i++) {
-		put_str(b, p->cats[i]);
+		put_cstr(b, p->cats[i]);
 		put_i64(b, p->cat_lines[i]);
 	}
 	put_u8(b, p->draft != 0);
@@ -299,7 +305,7 @@ put_entry(struct buf *b, const unsigned char *id, const char *path, const struct
 	put_u8(b, p->status);
 	put_i64(b, p->resolved);
 	put_value(b, p->meta);
-	put_strn(b, p->html, p->html != NULL ? strlen(p->html) + 1 : 0);
+	put_cstr(b, p->html);
 }
 
 /* Reading: every read is bounded; a short one marks the reader bad. */
@@ -367,13 +373,16 @@ get_strn(struct reader *r, size_t *n)
 	return (const char *)take(r, len);
 }
 
+/* A string put_cstr wrote, used where it is; NULL for a NULL string. */
 static char *
-get_str(struct reader *r)
+get_cstr(struct reader *r)
 {
 	size_t n;
 	const char *s = get_strn(r, &n);
 
-	return s ? xstrndup(s, n) : NULL;
+	if (s != NULL && (n == 0 || s[n - 1] != '\0'))
+		r->bad = 1;
+	return r->bad ? NULL : (char *)s;
 }
 
 static struct value *
@@ -461,69 +470,112 @@ plausible(const struct post *p)
 	return 1;
 }
 
-/* Reads the post of entry e into p; -1 if it does not check out. */
+/*
+ * Reads the fields of a post from its title to its resolved: time into p,
+ * its strings where they are.
+ */
+static void
+get_fields(struct reader *r, struct post *p)
+{
+	uint64_t n, i;
+
+	p->title = get_cstr(r);
+	p->date = (time_t)get_i64(r);
+	p->date_off = (long)get_i64(r);
+	p->updated = (time_t)get_i64(r);
+	p->has_date = get_u8(r) != 0;
+	p->has_updated = get_u8(r) != 0;
+	p->author = get_cstr(r);
+	p->slug = get_cstr(r);
+	p->summary = get_cstr(r);
+	n = get_u64(r);
+	/* Every category takes at least 16 bytes. */
+	if (r->bad || n > (uint64_t)(r->end - r->p) / 16) {
+		r->bad = 1;
+		return;
+	}
+	if (n > 0) {
+		p->cats = xcalloc((size_t)n, sizeof(*p->cats));
+		p->cat_lines = xcalloc((size_t)n, sizeof(*p->cat_lines));
+	}
+	for (i = 0; i < n && !r->bad; i++) {
+		if ((p->cats[i] = get_cstr(r)) == NULL)
+			r->bad = 1;
+		p->ncats = (size_t)i + 1;
+		p->cat_lines[i] = get_int(r);
+	}
+	p->draft = get_u8(r) != 0;
+	p->body = (size_t)get_u64(r);
+	p->body_line = get_int(r);
+	p->has_window = get_u8(r) != 0;
+	p->win_start = (time_t)get_i64(r);
+	p->win_end = (time_t)get_i64(r);
+	n = get_u8(r);
+	if (n > STATUS_COMPLETED)
+		r->bad = 1;
+	p->status = (enum post_status)n;
+	p->resolved = (time_t)get_i64(r);
+}
+
+/* Reads the post of entry e into p, its strings where they are; -1 if it does not check out. */
 static int
 get_entry(const struct entry *e, struct post *p, struct arena *a, const char **msgs,
     size_t *msglen, int *nwarn)
 {
 	struct reader r = { e->at, e->at + e->len, 0 };
-	const char *html;
-	uint64_t n, i;
-	size_t len;
+	uint64_t n;
 
+	p->cached = 1;
 	take(&r, ID_LEN);
-	get_strn(&r, &len);
+	p->path = get_cstr(&r);
 	n = get_u64(&r);
 	*nwarn = n > INT_MAX ? 0 : (int)n;
 	*msgs = get_strn(&r, msglen);
 	if (*msgs == NULL || n > INT_MAX)
 		r.bad = 1;
-	p->path = xstrndup(e->path, e->pathlen);
-	p->title = get_str(&r);
-	p->date = (time_t)get_i64(&r);
-	p->date_off = (long)get_i64(&r);
-	p->updated = (time_t)get_i64(&r);
-	p->has_date = get_u8(&r) != 0;
-	p->has_updated = get_u8(&r) != 0;
-	p->author = get_str(&r);
-	p->slug = get_str(&r);
-	p->summary = get_str(&r);
-	n = get_u64(&r);
-	/* Every category takes at least 16 bytes. */
-	if (r.bad || n > (uint64_t)(r.end - r.p) / 16)
-		return -1;
-	if (n > 0) {
-		p->cats = xcalloc((size_t)n, sizeof(*p->cats));
-		p->cat_lines = xcalloc((size_t)n, sizeof(*p->cat_lines));
-	}
-	for (i = 0; i < n && !r.bad; i++) {
-		if ((p->cats[i] = get_str(&r)) == NULL)
-			r.bad = 1;
-		p->ncats = (size_t)i + 1;
-		p->cat_lines[i] = get_int(&r);
-	}
-	p->draft = get_u8(&r) != 0;
-	p->body = (size_t)get_u64(&r);
-	p->body_line = get_int(&r);
-	p->has_window = get_u8(&r) != 0;
-	p->win_start = (time_t)get_i64(&r);
-	p->win_end = (time_t)get_i64(&r);
-	n = get_u8(&r);
-	if (n > STATUS_COMPLETED)
-		r.bad = 1;
-	p->status = (enum post_status)n;
-	p->resolved = (time_t)get_i64(&r);
+	get_fields(&r, p);
 	p->meta = get_value(&r, a, 0);
-	/* Used where it is: cmark-gfm writes no NUL into HTML, and the file has one after it. */
-	if ((html = get_strn(&r, &len)) != NULL && len > 0 && html[len - 1] == '\0') {
-		p->html = (char *)html;
-		p->html_mapped = 1;
-	}
+	p->html = get_cstr(&r);
 	/* A post without these would not have been cached. */
-	if (p->title == NULL || p->author == NULL || p->slug == NULL || p->meta == NULL ||
-	    p->html == NULL || r.p != r.end || !plausible(p))
+	if (p->path == NULL || p->title == NULL || p->author == NULL || p->slug == NULL ||
+	    p->meta == NULL || p->html == NULL || r.p != r.end || !plausible(p))
 		r.bad = 1;
 	return r.bad ? -1 : 0;
+}
+
+/*
+ * Makes p, which its entry e (len bytes) was just made of, use the
+ * entry's strings instead of its own.
+ */
+static void
+use_entry(struct post *p, const unsigned char *e, size_t len)
+{
+	struct reader r = { e, e + len, 0 };
+	struct post q, own;
+	size_t n;
+
+	memset(&q, 0, sizeof(q));
+	take(&r, ID_LEN);
+	q.path = get_cstr(&r);
+	get_u64(&r);
+	get_strn(&r, &n);
+	get_fields(&r, &q);
+	/* The HTML is last, with its NUL. */
+	n = strlen(p->html) + 1;
+	q.html = (char *)e + len - n;
+	/* Its own strings go. */
+	own = *p;
+	own.url = NULL;
+	post_clear(&own);
+	p->path = q.path;
+	p->title = q.title;
+	p->author = q.author;
+	p->slug = q.slug;
+	p->summary = q.summary;
+	p->cats = q.cats;
+	p->cat_lines = q.cat_lines;
+	p->html = q.html;
+	p->cached = 1;
 }
 
 /* The cache folder beside outdir, as state.c finds it, and the file in it. */
@@ -724,8 +776,13 @@ load(struct cache *c, struct diag *d)
 			r.bad = 1;
 			break;
 		}
+		/* A path with its NUL. */
 		e->path = (const char *)e->at + ID_LEN + 8;
-		e->pathlen = (size_t)len;
+		if (len == 0 || e->path[len - 1] != '\0') {
+			r.bad = 1;
+			break;
+		}
+		e->pathlen = (size_t)len - 1;
 	}
 	if (r.bad || r.p != r.end || le64(r.end) != xxh64(sums.s, sums.len)) {
 		ignore(c, d, r.bad || r.p != r.end ? "damaged (its entries do not add up)" :
@@ -765,19 +822,10 @@ cache_open(const char *outdir, const struct config *cfg, size_t nfiles, struct d
 	return c;
 }
 
-/* Lets go of the entries made and the index: the posts still use the file's HTML. */
+/* Lets go of the index of the file read; the posts still use the HTML in it and in the slots. */
 static void
 drop(struct cache *c)
 {
-	size_t i;
-
-	for (i = 0; i < c->nslots; i++) {
-		free(c->slots[i].msgs);
-		free(c->slots[i].own);
-	}
-	free(c->slots);
-	c->slots = NULL;
-	c->nslots = 0;
 	free(c->table);
 	c->table = NULL;
 	free(c->entries);
@@ -789,6 +837,8 @@ static void finish_write(struct cache *c, struct diag *d);
 void
 cache_free(struct cache *c)
 {
+	size_t i;
+
 	if (c == NULL)
 		return;
 	finish_write(c, NULL);
@@ -796,6 +846,9 @@ cache_free(struct cache *c)
 	if (c->written)
 		unlink(c->tmp);
 	drop(c);
+	for (i = 0; i < c->nslots; i++)
+		free(c->slots[i].own);
+	free(c->slots);
 	if (c->file != NULL)
 		munmap(c->file, c->size);
 	free(c->tmp);
@@ -832,15 +885,27 @@ cache_get(struct cache *c, size_t slot, const struct repo_file *f, struct post *
 }
 
 void
-cache_put(struct cache *c, size_t slot, const struct repo_file *f, const struct post *p,
+cache_put(struct cache *c, size_t slot, const struct repo_file *f, struct post *p,
     const char *msgs, int nwarn)
 {
+	struct buf e = BUF_INIT;
+	struct slot *sl;
+	size_t n;
+
 	if (c == NULL || slot >= c->nslots)
 		return;
-	c->slots[slot].post = p;
-	c->slots[slot].file = f;
-	c->slots[slot].msgs = xstrdup(msgs);
-	c->slots[slot].nwarn = nwarn;
+	n = p->html != NULL ? strlen(p->html) + 1 : 0;
+	/* The HTML is most of an entry: room for it and the rest, so that it seldom grows. */
+	buf_reserve(&e, n + strlen(msgs) + 1024);
+	put_entry(&e, f->id, f->path, p, msgs, nwarn);
+	sl = &c->slots[slot];
+	sl->own = xrealloc(e.s, e.len);
+	sl->at = sl->own;
+	sl->len = e.len;
+	sl->hash = xxh64(sl->own, sl->len);
+	/* No second copy of its strings. */
+	if (p->html != NULL && !p->cached)
+		use_entry(p, sl->own, sl->len);
 }
 
 size_t
@@ -849,21 +914,45 @@ cache_hits(const struct cache *c)
 	return c != NULL ? c->hits : 0;
 }
 
+/* Writes n bytes of iovecs v to fd, however the kernel splits them; 0, or -1 with errno set. */
+static int
+write_iov(int fd, struct iovec *v, int n)
+{
+	ssize_t got;
+
+	while (n > 0) {
+		if ((got = writev(fd, v, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (; n > 0 && (size_t)got >= v->iov_len; v++, n--)
+			got -= (ssize_t)v->iov_len;
+		if (n > 0) {
+			v->iov_base = (char *)v->iov_base + got;
+			v->iov_len -= (size_t)got;
+		}
+	}
+	return 0;
+}
+
+/* At most this many pieces to a writev (POSIX allows no fewer than 16; Linux 1024). */
+#define PIECES 512
+
 /*
- * Writes c's header and its slots' c->count entries to c->tmp: an entry
- * found is copied from the old file, a post parsed is made into one in e
- * as it is written.  Returns 0, or -1 with errno set.
+ * Writes c's header and its slots' c->count entries to c->tmp, each
+ * after its length.  Entries of the file read that follow each other
+ * there (most, on a rebuild) are written from it in one piece.  Returns
+ * 0, or -1 with errno set.
  */
 static int
-write_file(struct cache *c, struct buf *e)
+write_file(struct cache *c)
 {
-	struct buf head = BUF_INIT, sums = BUF_INIT, len = BUF_INIT;
+	struct buf head = BUF_INIT, sums = BUF_INIT, lens = BUF_INIT;
+	struct iovec v[PIECES + 2];
 	const struct slot *sl;
-	const unsigned char *at;
-	size_t i, n;
-	uint64_t hash;
-	FILE *fp = NULL;
-	int rc = -1, err;
+	size_t i, j, nv = 0;
+	int fd = -1, rc = -1, err;
 
 	buf_put(&head, MAGIC, MAGIC_LEN);
 	put_u32(&head, FORMAT);
@@ -871,47 +960,50 @@ write_file(struct cache *c, struct buf *e)
 	put_u64(&head, c->key);
 	put_u64(&head, c->count);
 	put_u64(&sums, xxh64(head.s, head.len));
+	/* The lengths the pieces point to: the buffer must not move while they do. */
+	buf_reserve(&lens, 8 * (c->nslots + 1));
 	if (mkdir(c->dir, 0777) < 0 && errno != EEXIST)
 		goto out;
-	if ((fp = fopen(c->tmp, "w")) == NULL)
+	if ((fd = open(c->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0)
 		goto out;
 	c->written = 1;
-	/* Entries are a few KiB: a write for many of them, not for each. */
-	setvbuf(fp, NULL, _IOFBF, 1 << 20);
-	if (fwrite(head.s, 1, head.len, fp) != head.len)
-		goto out;
+	v[nv++] = (struct iovec){ head.s, head.len };
 	for (i = 0; i < c->nslots; i++) {
 		sl = &c->slots[i];
-		if (sl->at != NULL) {
-			at = sl->at;
-			n = sl->len;
-			hash = sl->hash;
-		} else if (sl->post != NULL) {
-			buf_reset(e);
-			put_entry(e, sl->file->id, sl->file->path, sl->post, sl->msgs, sl->nwarn);
-			at = (const unsigned char *)e->s;
-			n = e->len;
-			hash = xxh64(e->s, e->len);
-		} else
+		if (sl->at == NULL)
 			continue;
-		buf_reset(&len);
-		put_u64(&len, n);
-		if (fwrite(len.s, 1, len.len, fp) != len.len || fwrite(at, 1, n, fp) != n)
-			goto out;
-		put_u64(&sums, n);
-		put_u64(&sums, hash);
+		put_u64(&sums, sl->len);
+		put_u64(&sums, sl->hash);
+		/* An entry of the file read is there after its length. */
+		if (sl->own == NULL && nv > 0 && (const unsigned char *)v[nv - 1].iov_base +
+		    v[nv - 1].iov_len == sl->at - 8) {
+			v[nv - 1].iov_len += 8 + sl->len;
+			continue;
+		}
+		if (sl->own == NULL)
+			v[nv++] = (struct iovec){ (void *)(sl->at - 8), 8 + sl->len };
+		else {
+			j = lens.len;
+			put_u64(&lens, sl->len);
+			v[nv++] = (struct iovec){ lens.s + j, 8 };
+			v[nv++] = (struct iovec){ (void *)sl->at, sl->len };
+		}
+		if (nv >= PIECES) {
+			if (write_iov(fd, v, (int)nv) < 0)
+				goto out;
+			nv = 0;
+		}
 	}
-	buf_reset(&len);
-	put_u64(&len, xxh64(sums.s, sums.len));
-	if (fwrite(len.s, 1, len.len, fp) == len.len)
-		rc = 0;
+	put_u64(&sums, xxh64(sums.s, sums.len));
+	v[nv++] = (struct iovec){ sums.s + sums.len - 8, 8 };
+	rc = write_iov(fd, v, (int)nv);
 out:
 	err = errno;
-	if (fp != NULL && fclose(fp) != 0 && rc == 0) {
+	if (fd >= 0 && close(fd) < 0 && rc == 0) {
 		err = errno;
 		rc = -1;
 	}
-	buf_free(&len);
+	buf_free(&lens);
 	buf_free(&sums);
 	buf_free(&head);
 	errno = err;
@@ -923,11 +1015,9 @@ static void *
 write_run(void *arg)
 {
 	struct cache *c = arg;
-	struct buf e = BUF_INIT;
 
-	if (write_file(c, &e) < 0)
+	if (write_file(c) < 0)
 		c->err = errno != 0 ? errno : EIO;
-	buf_free(&e);
 	return NULL;
 }
 
@@ -954,15 +1044,13 @@ finish_write(struct cache *c, struct diag *d)
 void
 cache_write(struct cache *c, struct diag *d)
 {
-	struct buf e = BUF_INIT;
-	struct slot *sl;
 	size_t i, fresh = 0;
 
 	if (c == NULL)
 		return;
 	for (i = 0; i < c->nslots; i++) {
-		c->hits += c->slots[i].at != NULL;
-		fresh += c->slots[i].post != NULL;
+		c->hits += c->slots[i].at != NULL && c->slots[i].own == NULL;
+		fresh += c->slots[i].own != NULL;
 	}
 	c->count = c->hits + fresh;
 	/*
@@ -973,34 +1061,12 @@ cache_write(struct cache *c, struct diag *d)
 		drop(c);
 		return;
 	}
-	/*
-	 * A rebuild copies most entries from the old file: that is done on a
-	 * thread of its own while the pages are made, with the few posts
-	 * parsed made into entries first (the build changes them after).  A
-	 * build that parsed many writes them now, rather than hold them all.
-	 */
-	if (fresh * 8 <= c->count) {
-		for (i = 0; i < c->nslots; i++) {
-			sl = &c->slots[i];
-			if (sl->at != NULL || sl->post == NULL)
-				continue;
-			buf_reset(&e);
-			put_entry(&e, sl->file->id, sl->file->path, sl->post, sl->msgs, sl->nwarn);
-			sl->own = xmalloc(e.len);
-			memcpy(sl->own, e.s, e.len);
-			sl->at = sl->own;
-			sl->len = e.len;
-			sl->hash = xxh64(e.s, e.len);
-			sl->post = NULL;
-		}
-		buf_free(&e);
-		c->writing = pthread_create(&c->thread, NULL, write_run, c) == 0;
-		if (c->writing)
-			return;
-	}
-	if (write_file(c, &e) < 0)
+	/* Every entry is made: the file is written on a thread of its own while the pages are made. */
+	c->writing = pthread_create(&c->thread, NULL, write_run, c) == 0;
+	if (c->writing)
+		return;
+	if (write_file(c) < 0)
 		c->err = errno != 0 ? errno : EIO;
-	buf_free(&e);
 	finish_write(c, d);
 }
 

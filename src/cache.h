@@ -35,8 +35,8 @@ void cache_free(struct cache *c);
 /*
  * Looks up file f, the slot-th post file of the build.  If it is cached,
  * fills p (which the caller zeroed) as load_post would, its values
- * allocated in a, its strings with malloc but for its HTML, which stays
- * in c's file (p->html_mapped) until cache_free, and sets *msgs and *msglen to
+ * allocated in a, its strings those of c's file (p->cached), which stays
+ * until cache_free, and sets *msgs and *msglen to
  * the diagnostics it printed (borrowed from c, not NUL-terminated) and
  * *nwarn to their count, keeps the entry for cache_write, and returns 1.
  * Else returns 0.  Threads may look up different slots at once; c == NULL
@@ -47,22 +47,21 @@ int cache_get(struct cache *c, size_t slot, const struct repo_file *f, struct po
 
 /*
  * Keeps p, just read from f without errors, for cache_write, with msgs
- * (NUL-terminated), the nwarn warnings it printed: p and f must stay as
- * they are until then.  Threads may put different slots at once;
- * c == NULL keeps nothing.
+ * (NUL-terminated), the nwarn warnings it printed: makes its entry now,
+ * and p then uses the strings there (p->cached), which stay until
+ * cache_free.  Threads may put different slots at once; c == NULL keeps
+ * nothing.
  */
-void cache_put(struct cache *c, size_t slot, const struct repo_file *f,
-    const struct post *p, const char *msgs, int nwarn);
+void cache_put(struct cache *c, size_t slot, const struct repo_file *f, struct post *p,
+    const char *msgs, int nwarn);
 
 /*
  * Writes the next cache file under a temporary name, unless d has errors
  * (the build will fail) or the file holds these posts already: the posts
  * that cache_get and cache_put kept, in slot order, so that it never
- * grows.  Then lets go of its index of the file read (the posts found
- * still use the file's HTML).
- * When most entries are copied from that file (a rebuild), the file is
- * written on a thread of its own, and let go of once cache_commit or
- * cache_free has waited for it.  Failures are warnings.
+ * grows.  The file is written on a thread of its own (cache_commit or
+ * cache_free wait for it).  Then lets go of the index of the file read
+ * (the posts still use the HTML in it).  Failures are warnings.
  */
 void cache_write(struct cache *c, struct diag *d);
 

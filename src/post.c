@@ -528,17 +528,18 @@ post_clear(struct post *p)
 {
 	size_t i;
 
-	free(p->path);
-	free(p->title);
-	free(p->author);
-	free(p->slug);
-	free(p->summary);
-	for (i = 0; i < p->ncats; i++)
-		free(p->cats[i]);
+	if (!p->cached) {
+		free(p->path);
+		free(p->title);
+		free(p->author);
+		free(p->slug);
+		free(p->summary);
+		for (i = 0; i < p->ncats; i++)
+			free(p->cats[i]);
+		free(p->html);
+	}
 	free(p->cats);
 	free(p->cat_lines);
 	free(p->url);
-	if (!p->html_mapped)
-		free(p->html);
 	memset(p, 0, sizeof(*p));
 }

@@ -48,7 +48,7 @@ struct post {
 	char *url;		/* URL path from the permalink, starts with '/' */
 	uint64_t src;		/* hash of its blob id and path; 0 when unknown (work tree) */
 	char *html;		/* the rendered body */
-	int html_mapped;	/* html is the post cache's, not p's (see cache.h) */
+	int cached;		/* its strings are the post cache's, not its own (see cache.h) */
 };
 
 /*
