@@ -113,7 +113,7 @@ date_post(struct post *p, const struct history *h, const struct config *cfg, str
 	return 0;
 }
 
-/* The key of a post's source, its blob id and path; 0 for a file of the work tree. */
+/* The key of a post's source, its blob id and path; 0 if its id is not known. */
 static uint64_t
 post_src(const struct repo_file *f)
 {
@@ -127,17 +127,19 @@ post_src(const struct repo_file *f)
 	return h ? h : 1;
 }
 
-/* Reads, checks and renders one post into p; -1 after reporting. */
+/*
+ * Reads (unless text, len bytes of it, was read already: it is freed),
+ * checks and renders the post of f into p; -1 after reporting.
+ */
 static int
-load_post(struct repo *r, const struct repo_file *f, const struct config *cfg,
-    struct arena *a, struct post *p, struct diag *d)
+load_post(struct repo *r, struct repo_file *f, char *text, size_t len,
+    const struct config *cfg, struct arena *a, struct post *p, struct diag *d)
 {
-	char *text;
-	size_t len, bad;
+	size_t bad;
 	long line;
 	int rc = -1;
 
-	if (repo_read_file(r, f, &text, &len, d) < 0)
+	if (text == NULL && repo_read_file(r, f, &text, &len, d) < 0)
 		return -1;
 	if (len > MAX_POST_SIZE) {
 		diag_error(d, f->path, 0, "the post is larger than 10 MiB");
@@ -161,7 +163,7 @@ out:
 struct loader {
 	struct repo *r;			/* this thread's handle on the repository */
 	const struct config *cfg;
-	const struct repo_file *files;	/* every post file */
+	struct repo_file *files;	/* every post file */
 	size_t nfiles;
 	_Atomic size_t *next;		/* the next file no thread has taken */
 	struct post *posts;		/* the post of each file */
@@ -170,6 +172,7 @@ struct loader {
 	struct cache *cache;		/* posts parsed before, or NULL */
 	struct arena *a;		/* this thread's values */
 	int quiet;			/* warnings are not printed */
+	int worktree;			/* the files are the work tree's */
 	int errors, warnings;		/* what this thread reported */
 	pthread_t thread;
 };
@@ -184,7 +187,8 @@ load_run(void *arg)
 	struct buf cap = BUF_INIT;
 	struct diag d;
 	const char *was;
-	size_t i, start, waslen;
+	char *text;
+	size_t i, start, waslen, len = 0;
 	int warned, nwarn;
 
 	memset(&d, 0, sizeof(d));
@@ -192,22 +196,30 @@ load_run(void *arg)
 	d.capture = &cap;
 	while ((start = atomic_fetch_add(l->next, RUN)) < l->nfiles) {
 		for (i = start; i < start + RUN && i < l->nfiles; i++) {
+			/* A file of the work tree is known by its content: read first. */
+			text = NULL;
+			if (l->worktree && repo_read_file(l->r, &l->files[i], &text, &len, &d) < 0) {
+				l->ok[i] = 0;
+				goto next;
+			}
 			/* A cached post warns as it did when it was parsed. */
 			if (cache_get(l->cache, i, &l->files[i], &l->posts[i], l->a, &was, &waslen,
 			    &nwarn)) {
+				free(text);
 				l->ok[i] = 1;
 				d.warnings += nwarn;
 				if (!d.quiet)
 					buf_put(&cap, was, waslen);
 			} else {
 				warned = d.warnings;
-				l->ok[i] = load_post(l->r, &l->files[i], l->cfg, l->a, &l->posts[i],
-				    &d) == 0;
+				l->ok[i] = load_post(l->r, &l->files[i], text, len, l->cfg, l->a,
+				    &l->posts[i], &d) == 0;
 				/* Under -q its warnings were not captured to be kept. */
 				if (l->ok[i] && (!d.quiet || d.warnings == warned))
 					cache_put(l->cache, i, &l->files[i], &l->posts[i], buf_str(&cap),
 					    d.warnings - warned);
 			}
+next:
 			if (cap.len > 0) {
 				l->msgs[i] = buf_detach(&cap);
 				cap.len = 0;
@@ -228,7 +240,7 @@ load_run(void *arg)
  * if a thread could not be started.
  */
 static int
-load_posts(struct repo *r, const struct repo_file *files, size_t nfiles,
+load_posts(struct repo *r, struct repo_file *files, size_t nfiles, int worktree,
     const struct config *cfg, struct cache *cache, int jobs, struct post *posts, int *ok,
     struct arena ***arenas, size_t *narenas, struct diag *d)
 {
@@ -257,6 +269,7 @@ load_posts(struct repo *r, const struct repo_file *files, size_t nfiles,
 		ls[i].cache = cache;
 		ls[i].a = (*arenas)[i] = arena_new();
 		ls[i].quiet = d->quiet;
+		ls[i].worktree = worktree;
 		if (ls[i].r == NULL || (i > 0 && pthread_create(&ls[i].thread, NULL, load_run, &ls[i]) != 0)) {
 			if (ls[i].r == NULL)
 				rc = -1;
@@ -479,10 +492,11 @@ build_run(const struct build_opts *o)
 		job = history_start(r, cfg->posts, out != NULL ? outdir : NULL, &d);
 	posts = xcalloc(nfiles + 1, sizeof(*posts));
 	ok = xcalloc(nfiles + 1, sizeof(*ok));
-	/* Work tree files have no blob id to find them by. */
-	if (outdir != NULL && !o->worktree)
+	/* Files of the work tree are found by their content's blob id too. */
+	if (outdir != NULL)
 		cache = cache_open(outdir, cfg, nfiles, &d);
-	if (load_posts(r, files, nfiles, cfg, cache, jobs, posts, ok, &arenas, &narenas, &d) < 0)
+	if (load_posts(r, files, nfiles, o->worktree, cfg, cache, jobs, posts, ok, &arenas,
+	    &narenas, &d) < 0)
 		goto out;
 	/* Its error, if any, comes before the cache is written: a build that fails writes none. */
 	if (foreign) {
@@ -548,11 +562,13 @@ build_run(const struct build_opts *o)
 		fprintf(stderr, "crier: staging in %s\n", output_reused(out) ?
 		    "the output the last build replaced, brought up to date" : "a new folder");
 	/* What the pages of the last build were made from, to keep those that are the same. */
-	if (!o->worktree)
-		prev = pages_load(outdir, &d);
+	prev = pages_load(outdir, &d);
 	if (render_site(s, th, out, &d, jobs, prev, &pages, &st) < 0)
 		goto out;
 	lap(o, &t, "render and write pages");
+	if (o->verbose)
+		fprintf(stderr, "crier: %d pages and feeds rendered, %d kept from the last build\n",
+		    st.files - st.kept - (int)th->nstatic, st.kept);
 	output_counts(out, &changed, &kept);
 	/*
 	 * Forgotten before the output changes, recorded after: a build killed
@@ -571,13 +587,12 @@ build_run(const struct build_opts *o)
 	st_want.valid_from = o->future ? 0 : last_published;
 	st_want.valid_until = o->future ? 0 : first_due;
 	alert_validity(s, now, &st_want.valid_from, &st_want.valid_until);
-	if (o->worktree) {
-		state_forget(outdir);	/* a preview is of no commit */
-		pages_forget(outdir);
-	} else {
+	/* A preview is of no commit; its pages, known by their content, are kept. */
+	if (o->worktree)
+		state_forget(outdir);
+	else
 		state_save(outdir, &st_want, &d);
-		pages_save(pages, outdir, &d);
-	}
+	pages_save(pages, outdir, &d);
 	cache_commit(cache, &d);
 	if (future > 0 && !o->quiet)
 		fprintf(stderr, "crier: held back %zu post%s dated after %s (publish with --future)\n",

@@ -46,7 +46,7 @@ struct post {
 	time_t resolved;	/* resolved: time, or 0 */
 	struct value *meta;	/* every front matter key, for templates */
 	char *url;		/* URL path from the permalink, starts with '/' */
-	uint64_t src;		/* hash of its blob id and path; 0 when unknown (work tree) */
+	uint64_t src;		/* hash of its blob id and path; 0 when unknown */
 	char *html;		/* the rendered body */
 	int cached;		/* its strings are the post cache's, not its own (see cache.h) */
 };

@@ -1095,7 +1095,7 @@ list_key(uint64_t h, const struct list *l)
  * Gives every job its id and key.  The site's key holds the settings,
  * the theme, crier's version and the site map every page sees; a job's
  * key adds the keys of the posts it shows.  Returns 0, or -1 if some post
- * has no key (a build of the work tree), when nothing is kept.
+ * has no key (its blob id is not known), when nothing is kept.
  */
 static int
 job_keys(struct ctx *c, struct job *js, size_t n, uint64_t *pk)

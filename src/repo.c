@@ -284,7 +284,7 @@ repo_read(struct repo *r, const char *path, char **data, size_t *len, struct dia
 }
 
 int
-repo_read_file(struct repo *r, const struct repo_file *f, char **data, size_t *len,
+repo_read_file(struct repo *r, struct repo_file *f, char **data, size_t *len,
     struct diag *d)
 {
 	git_oid id;
@@ -292,6 +292,8 @@ repo_read_file(struct repo *r, const struct repo_file *f, char **data, size_t *l
 	if (r->worktree) {
 		if (read_work(r, f->path, data, len, d) <= 0)
 			return -1;
+		if (git_odb_hash(&id, *data, *len, GIT_OBJECT_BLOB) == 0)
+			memcpy(f->id, id.id, sizeof(f->id));
 		return 1;
 	}
 	git_oid_fromraw(&id, f->id);

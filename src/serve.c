@@ -4,13 +4,16 @@
  * connection, so that an event stream may wait for the next build) serve
  * the last good build on 127.0.0.1.
  *
- * Builds go to numbered folders below one temporary folder.  A new build
- * is made beside the one being served, swapped in under the lock, and the
- * old one removed; a request resolves its path and opens its file under
- * the same lock, so it sees one build whole (an open file outlives its
- * folder).  A failed build changes nothing served: its messages go to the
- * terminal, to /__crier/error and down the event stream, which the pages
- * listen to through a small script added before </body>.
+ * Builds go to one folder below a temporary folder, published the way
+ * crier build publishes: the folder is replaced whole, at once, when a
+ * build succeeds, and the caches beside it (the parsed posts, the walk of
+ * the history, the pages and what they were made of) make a rebuild redo
+ * only what changed.  A request resolves its path and opens its file by
+ * name, so it gets the file of the build before a swap or of the build
+ * after, never half of one (an open file outlives its folder).  A failed
+ * build changes nothing served: its messages go to the terminal, to
+ * /__crier/error and down the event stream, which the pages listen to
+ * through a small script added before </body>.
  *
  * The work tree is watched by polling the times and sizes of its files
  * every half second, which works on every file system and needs nothing
@@ -655,9 +658,8 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 struct watch {
 	char *workdir;		/* the top of the work tree, with a trailing '/' */
 	char *gitdir;		/* the git folder, with a trailing '/' */
-	char *root;		/* the temporary folder of every build */
+	char *root;		/* the temporary folder the builds and their caches go to */
 	char *posts;		/* the posts folder of site.ini */
-	unsigned long builds;	/* folders made so far */
 };
 
 static void
@@ -753,13 +755,13 @@ read_log(const char *path, size_t max)
 	return s;
 }
 
-/* Builds the work tree into a new folder and serves it if the build is good. */
+/* Builds the work tree, and serves the build if it is good. */
 static void
 rebuild(struct server *s, struct watch *w, const struct build_opts *base_opts)
 {
 	struct build_opts o = *base_opts;
 	struct config *cfg;
-	char *dir = xasprintf("%s/%lu", w->root, ++w->builds);
+	char *dir = xasprintf("%s/site", w->root);
 	char *log = xasprintf("%s/build.log", w->root), *text, *old = NULL, *real = NULL;
 	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600), rc;
 
@@ -792,13 +794,9 @@ rebuild(struct server *s, struct watch *w, const struct build_opts *base_opts)
 		s->error = xstrdup(*text ? text : "the build failed\n");
 	pthread_cond_broadcast(&s->changed);
 	pthread_mutex_unlock(&s->lock);
-	/* No request can reach the old folder now. */
-	if (old != NULL)
-		output_remove_tree(old);
-	if (rc != 0) {
-		output_remove_tree(dir);
+	/* A build that failed left the folder as it was. */
+	if (rc != 0)
 		fprintf(stderr, "crier: the build failed; still serving the last good build\n");
-	}
 	free(old);
 	free(dir);
 	free(log);

@@ -234,17 +234,31 @@ build
 from_cache "-q then without, again" 8 0
 as_cold "-q then without"
 
-# A preview of the work tree neither reads the cache nor writes it.
-cp "$CACHE" "$TMP/cache.before"
+# A preview of the work tree (as crier serve builds) finds its posts by
+# their content's blob id: an edit not committed is parsed, the rest is
+# found, and the pages are those of a cold preview.
 sed -i 's/Body of Added./Previewed./' "$R/posts/2020-02-01-added.md"
 crier build -C "$R" -o "$OUT" $NOW -v --worktree
 built "--worktree: exit 0"
-from_cache "--worktree" 0 8
+from_cache "--worktree" 7 1
 check "--worktree: the preview" has "$OUT/2020/02/01/added/index.html" "Previewed."
-check "--worktree: the cache is as it was" cmp "$TMP/cache.before" "$CACHE"
+as_cold "--worktree" --worktree
+# A post git does not know yet, previewed twice: the second time, every
+# page is kept as it was.
+post "$R" 2020-02-02-untracked.md "Untracked" "2020-02-02 10:00 +0000" "[News]"
+crier build -C "$R" -o "$OUT" $NOW -v --worktree
+from_cache "--worktree, a new file" 8 1
+check "--worktree, a new file: its page" test -f "$OUT/2020/02/02/untracked/index.html"
+as_cold "--worktree, a new file" --worktree
+crier build -C "$R" -o "$OUT" $NOW -v --worktree
+from_cache "--worktree, nothing changed" 9 0
+check "--worktree, nothing changed: no file written" grep -q "(0 files changed, " "$TMP/stdout"
+check "--worktree, nothing changed: no page rendered" grep -q "crier: 0 pages and feeds rendered, " "$TMP/stderr"
+rm "$R/posts/2020-02-02-untracked.md"
 git -C "$R" checkout -q -- posts/2020-02-01-added.md
+# The committed post is not the one previewed: it is parsed again.
 build
-from_cache "after --worktree" 8 0
+from_cache "after --worktree" 7 1
 as_cold "after --worktree"
 
 # A cache that is not what crier wrote is never used.
