@@ -888,12 +888,32 @@ clear_way(char *path, size_t base)
 	}
 }
 
+/*
+ * The length of the longest start of dir that names a folder above or at
+ * last (a folder made before, so there), or 0.
+ */
+static size_t
+known_part(const char *last, const char *dir)
+{
+	size_t i, k = 0;
+
+	for (i = 0; last[i] != '\0' && last[i] == dir[i]; i++)
+		if (last[i] == '/')
+			k = i;
+	if (last[i] == '\0' && (dir[i] == '/' || dir[i] == '\0'))
+		k = i;
+	return k;
+}
+
+/* At most this many folders below one known to be there are made top down. */
+#define TOP_DOWN 2
+
 static int
 make_parents(struct output_writer *w, const char *path)
 {
 	struct output *o = w->o;
 	char *p = xstrdup(path), *s;
-	size_t base = strlen(o->stage) + 1;
+	size_t base = strlen(o->stage) + 1, k = 0, below = 0;
 
 	s = strrchr(p, '/');
 	if (s == NULL || (size_t)(s - p) < base) {
@@ -905,8 +925,16 @@ make_parents(struct output_writer *w, const char *path)
 		free(p);
 		return 0;
 	}
+	/*
+	 * A post's folder is mostly new, and so is its day's: made top down
+	 * from a folder made before, no mkdir fails for want of a parent.
+	 */
+	if (w->last != NULL && (k = known_part(w->last, p)) >= base - 1)
+		for (s = p + k; *s; s++)
+			below += *s == '/';
 	/* In a reused stage, a file of the last build may stand where a folder goes. */
-	if (o->reuse ? clear_way(p, base) < 0 : make_dirs(p) < 0) {
+	if (o->reuse ? clear_way(p, base) < 0 : k >= base - 1 && below <= TOP_DOWN ?
+	    make_dirs_below(p, k) < 0 : make_dirs(p) < 0) {
 		diag_error(w->d, p, 0, "cannot make folder: %s", strerror(errno));
 		free(p);
 		return -1;

@@ -220,3 +220,19 @@ make_dirs(char *dir)
 		return -1;
 	return 0;
 }
+
+int
+make_dirs_below(char *dir, size_t known)
+{
+	char *s;
+
+	for (s = strchr(dir + known + 1, '/'); s != NULL; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+			*s = '/';
+			return -1;
+		}
+		*s = '/';
+	}
+	return mkdir(dir, 0777) < 0 && errno != EEXIST ? -1 : 0;
+}

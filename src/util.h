@@ -34,6 +34,12 @@ char *xvasprintf(const char *fmt, va_list ap) CRIER_PRINTF(1, 0);
  * restored).  Returns 0, or -1 with errno set.
  */
 int make_dirs(char *dir);
+/*
+ * Makes dir and the folders between it and its first known bytes, which
+ * (ending before a '/') name a folder that is there: top down, so that
+ * no mkdir fails for want of a parent.  0 or -1 with errno.
+ */
+int make_dirs_below(char *dir, size_t known);
 
 /* Prints "crier: message" to stderr and exits with status 1. */
 CRIER_NORETURN void die(const char *fmt, ...) CRIER_PRINTF(1, 2);

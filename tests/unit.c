@@ -1,12 +1,14 @@
 /*
  * Unit tests of the modules that read input: dates, slugs, permalinks,
- * site.ini and front matter.  A small TAP harness in the manner of
+ * site.ini and front matter; and of making folders.  A small TAP harness in the manner of
  * cmark's: OK, INT_EQ, STR_EQ.  Diagnostics are captured from stderr and
  * compared whole, since their wording is part of the interface.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 #include "diag.h"
 #include "post.h"
 #include "slug.h"
+#include "util.h"
 
 #include "tap.h"
 
@@ -323,6 +326,54 @@ test_posts(void)
 	    "draft must be a boolean");
 }
 
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* make_dirs and make_dirs_below: the folders are made, whatever is there already. */
+static void
+test_dirs(void)
+{
+	char root[] = "/tmp/crier-unit.XXXXXX", *p, *f;
+	FILE *fp;
+	int rc;
+
+	if (mkdtemp(root) == NULL)
+		die("mkdtemp failed");
+	p = xasprintf("%s/a/b/c/d", root);
+	OK(make_dirs(p) == 0 && is_dir(p), "make_dirs: four levels at once");
+	free(p);
+	/* Below a known folder: the ones between are made top down. */
+	p = xasprintf("%s/a/b/x/y", root);
+	OK(make_dirs_below(p, strlen(root) + 4) == 0 && is_dir(p),
+	    "make_dirs_below: two levels below a folder that is there");
+	OK(make_dirs_below(p, strlen(root) + 4) == 0, "make_dirs_below: folders that are there already");
+	free(p);
+	p = xasprintf("%s/a/b/c/d/e", root);
+	OK(make_dirs_below(p, strlen(root) + 8) == 0 && is_dir(p),
+	    "make_dirs_below: one level, the usual case");
+	free(p);
+	/* A file where a folder goes is an error, not a folder taken for made. */
+	f = xasprintf("%s/a/file", root);
+	if ((fp = fopen(f, "w")) == NULL)
+		die("fopen failed");
+	fclose(fp);
+	p = xasprintf("%s/a/file/z", root);
+	errno = 0;
+	rc = make_dirs_below(p, strlen(root) + 2);
+	OK(rc == -1 && errno == ENOTDIR, "make_dirs_below: a file in the way is an error");
+	free(p);
+	p = xasprintf("rm -rf '%s'", root);
+	if (system(p) != 0)
+		die("cannot remove %s", root);
+	free(p);
+	free(f);
+}
+
 int
 main(void)
 {
@@ -332,6 +383,7 @@ main(void)
 	test_slugs();
 	test_config();
 	test_posts();
+	test_dirs();
 	printf("1..%d\n", tests);
 	return failed ? 1 : 0;
 }
