@@ -74,10 +74,15 @@ check_urls(struct site *s, struct diag *d)
 static struct category *
 find_cat(struct site *s, const char *name, const char *path, int line, struct diag *d)
 {
-	char *slug = slugify(name, strlen(name));
 	struct category *c;
+	char *slug;
 	size_t i;
 
+	/* A name met before is that category: most posts name one of a few. */
+	for (i = 0; i < s->ncats; i++)
+		if (strcmp(s->cats[i].name, name) == 0)
+			return &s->cats[i];
+	slug = slugify(name, strlen(name));
 	if (*slug == '\0') {
 		diag_error(d, path, line, "category \"%s\" has no letters or digits for its URL", name);
 		free(slug);
@@ -122,7 +127,7 @@ site_new(const struct config *cfg, struct post *posts, size_t n, struct diag *d)
 		for (j = 0; j < posts[i].ncats; j++) {
 			if ((c = find_cat(s, posts[i].cats[j], posts[i].path, posts[i].cat_lines[j], d)) == NULL)
 				continue;
-			c->posts = xrealloc(c->posts, (c->nposts + 1) * sizeof(*c->posts));
+			c->posts = xgrow(c->posts, &c->cap, c->nposts + 1, sizeof(*c->posts));
 			c->posts[c->nposts++] = &posts[i];
 		}
 	/* Category pointers into s->cats are not kept, so sorting is safe. */

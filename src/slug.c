@@ -190,6 +190,22 @@ permalink_check(const char *pat)
 	return NULL;
 }
 
+/* Appends v (not negative) in at least width digits, as %0*d would: a URL is made a post. */
+static void
+put_digits(struct buf *b, int v, int width)
+{
+	char d[16];
+	int n = 0;
+
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	while (width-- > n)
+		buf_putc(b, '0');
+	while (n > 0)
+		buf_putc(b, d[--n]);
+}
+
 char *
 permalink_expand(const char *pat, const struct tm *tm, const char *slug,
     const char *category)
@@ -205,17 +221,17 @@ permalink_expand(const char *pat, const struct tm *tm, const char *slug,
 		}
 		p += strlen(tok);
 		if (!strcmp(tok, ":year"))
-			buf_printf(&b, "%04d", tm->tm_year + 1900);
+			put_digits(&b, tm->tm_year + 1900, 4);
 		else if (!strcmp(tok, ":month"))
-			buf_printf(&b, "%02d", tm->tm_mon + 1);
+			put_digits(&b, tm->tm_mon + 1, 2);
 		else if (!strcmp(tok, ":day"))
-			buf_printf(&b, "%02d", tm->tm_mday);
+			put_digits(&b, tm->tm_mday, 2);
 		else if (!strcmp(tok, ":hour"))
-			buf_printf(&b, "%02d", tm->tm_hour);
+			put_digits(&b, tm->tm_hour, 2);
 		else if (!strcmp(tok, ":minute"))
-			buf_printf(&b, "%02d", tm->tm_min);
+			put_digits(&b, tm->tm_min, 2);
 		else if (!strcmp(tok, ":second"))
-			buf_printf(&b, "%02d", tm->tm_sec);
+			put_digits(&b, tm->tm_sec, 2);
 		else if (!strcmp(tok, ":slug") || !strcmp(tok, ":title"))
 			buf_puts(&b, slug);
 		else
