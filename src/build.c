@@ -503,7 +503,7 @@ build_run(const struct build_opts *o)
 		output_foreign_finish(out, &d);
 		foreign = 0;
 	}
-	/* Now, while the posts are as read; the old file is let go of once written. */
+	/* The entries are made: the file is written while the pages are. */
 	cache_write(cache, &d);
 	for (i = 0; i < nfiles; i++) {
 		struct post *p = &posts[i];

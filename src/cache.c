@@ -4,8 +4,8 @@
  * a build found or parsed goes into a slot per post file, and the next
  * file is exactly those slots, in order, so it never grows.  A post
  * parsed is made into its entry at once, on the thread that parsed it,
- * and uses the HTML there from then on: a cold build holds no second copy
- * of every post.  The next file is written on a thread of its own while
+ * and uses its strings there from then on: a cold build holds no second
+ * copy of every post.  The next file is written on a thread of its own while
  * the pages are made.
  *
  * The file, integers little-endian, lengths 64-bit:
@@ -63,7 +63,7 @@
 struct entry {
 	const unsigned char *at;	/* its bytes, starting with the blob id */
 	size_t len;
-	const char *path;		/* its path, not NUL-terminated */
+	const char *path;		/* its path, NUL-terminated in the file */
 	size_t pathlen;
 	uint64_t hash;			/* XXH64 of its bytes */
 };
@@ -269,8 +269,8 @@ put_value(struct buf *b, const struct value *v)
 /*
  * An entry: what cache_get gives back, in the order it reads it: every
  * field of struct post that post_parse and markdown_render set.  A field
- * they come to set must be added here and in get_entry, and FORMAT
- * raised.
+ * they come to set must be added here, in get_fields or get_entry (and
+ * use_entry, for a string), and FORMAT raised.
  */
 static void
 put_entry(struct buf *b, const unsigned char *id, const char *path, const struct post *p,
@@ -560,6 +560,12 @@ use_entry(struct post *p, const unsigned char *e, size_t len)
 	get_u64(&r);
 	get_strn(&r, &n);
 	get_fields(&r, &q);
+	/* Never so for an entry just made; if it were, the post keeps its own strings. */
+	if (r.bad) {
+		free(q.cats);
+		free(q.cat_lines);
+		return;
+	}
 	/* The HTML is last, with its NUL. */
 	n = strlen(p->html) + 1;
 	q.html = (char *)e + len - n;
@@ -914,16 +920,18 @@ cache_hits(const struct cache *c)
 	return c != NULL ? c->hits : 0;
 }
 
-/* Writes n bytes of iovecs v to fd, however the kernel splits them; 0, or -1 with errno set. */
+/* Writes the n iovecs v to fd, however the kernel splits them; 0, or -1 with errno set. */
 static int
 write_iov(int fd, struct iovec *v, int n)
 {
 	ssize_t got;
 
 	while (n > 0) {
-		if ((got = writev(fd, v, n)) < 0) {
-			if (errno == EINTR)
+		if ((got = writev(fd, v, n)) <= 0) {
+			if (got < 0 && errno == EINTR)
 				continue;
+			if (got == 0)
+				errno = EIO;
 			return -1;
 		}
 		for (; n > 0 && (size_t)got >= v->iov_len; v++, n--)
@@ -936,8 +944,12 @@ write_iov(int fd, struct iovec *v, int n)
 	return 0;
 }
 
-/* At most this many pieces to a writev (POSIX allows no fewer than 16; Linux 1024). */
+/* At most this many pieces to a writev: IOV_MAX is at least 16, 1024 on Linux and the BSDs. */
+#if defined(IOV_MAX) && IOV_MAX < 512
+#define PIECES IOV_MAX
+#else
 #define PIECES 512
+#endif
 
 /*
  * Writes c's header and its slots' c->count entries to c->tmp, each
@@ -949,7 +961,7 @@ static int
 write_file(struct cache *c)
 {
 	struct buf head = BUF_INIT, sums = BUF_INIT, lens = BUF_INIT;
-	struct iovec v[PIECES + 2];
+	struct iovec v[PIECES];
 	const struct slot *sl;
 	size_t i, j, nv = 0;
 	int fd = -1, rc = -1, err;
@@ -980,6 +992,11 @@ write_file(struct cache *c)
 			v[nv - 1].iov_len += 8 + sl->len;
 			continue;
 		}
+		if (nv + 2 > PIECES) {
+			if (write_iov(fd, v, (int)nv) < 0)
+				goto out;
+			nv = 0;
+		}
 		if (sl->own == NULL)
 			v[nv++] = (struct iovec){ (void *)(sl->at - 8), 8 + sl->len };
 		else {
@@ -988,11 +1005,11 @@ write_file(struct cache *c)
 			v[nv++] = (struct iovec){ lens.s + j, 8 };
 			v[nv++] = (struct iovec){ (void *)sl->at, sl->len };
 		}
-		if (nv >= PIECES) {
-			if (write_iov(fd, v, (int)nv) < 0)
-				goto out;
-			nv = 0;
-		}
+	}
+	if (nv + 1 > PIECES) {
+		if (write_iov(fd, v, (int)nv) < 0)
+			goto out;
+		nv = 0;
 	}
 	put_u64(&sums, xxh64(sums.s, sums.len));
 	v[nv++] = (struct iovec){ sums.s + sums.len - 8, 8 };

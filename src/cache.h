@@ -48,8 +48,8 @@ int cache_get(struct cache *c, size_t slot, const struct repo_file *f, struct po
 /*
  * Keeps p, just read from f without errors, for cache_write, with msgs
  * (NUL-terminated), the nwarn warnings it printed: makes its entry now,
- * and p then uses the strings there (p->cached), which stay until
- * cache_free.  Threads may put different slots at once; c == NULL keeps
+ * and p (which has its HTML) then uses the strings there (p->cached),
+ * which stay until cache_free.  Threads may put different slots at once; c == NULL keeps
  * nothing.
  */
 void cache_put(struct cache *c, size_t slot, const struct repo_file *f, struct post *p,
@@ -59,9 +59,10 @@ void cache_put(struct cache *c, size_t slot, const struct repo_file *f, struct p
  * Writes the next cache file under a temporary name, unless d has errors
  * (the build will fail) or the file holds these posts already: the posts
  * that cache_get and cache_put kept, in slot order, so that it never
- * grows.  The file is written on a thread of its own (cache_commit or
- * cache_free wait for it).  Then lets go of the index of the file read
- * (the posts still use the HTML in it).  Failures are warnings.
+ * grows.  The file is written on a thread of its own; cache_commit or
+ * cache_free waits for it, and then lets go of the index of the file
+ * read (the posts still use the strings in it), at once if nothing is
+ * written.  Failures are warnings.
  */
 void cache_write(struct cache *c, struct diag *d);
 

@@ -889,8 +889,9 @@ clear_way(char *path, size_t base)
 }
 
 /*
- * The length of the longest start of dir that names a folder above or at
- * last (a folder made before, so there), or 0.
+ * The length of a start of dir, ending before a '/' of dir, that names
+ * last (a folder made before, so there) or a folder above it: the
+ * longest, but for a dir above last, whose parent's.
  */
 static size_t
 known_part(const char *last, const char *dir)
@@ -914,6 +915,7 @@ make_parents(struct output_writer *w, const char *path)
 	struct output *o = w->o;
 	char *p = xstrdup(path), *s;
 	size_t base = strlen(o->stage) + 1, k = 0, below = 0;
+	int rc;
 
 	s = strrchr(p, '/');
 	if (s == NULL || (size_t)(s - p) < base) {
@@ -933,8 +935,13 @@ make_parents(struct output_writer *w, const char *path)
 		for (s = p + k; *s; s++)
 			below += *s == '/';
 	/* In a reused stage, a file of the last build may stand where a folder goes. */
-	if (o->reuse ? clear_way(p, base) < 0 : k >= base - 1 && below <= TOP_DOWN ?
-	    make_dirs_below(p, k) < 0 : make_dirs(p) < 0) {
+	if (o->reuse)
+		rc = clear_way(p, base);
+	else if (k >= base - 1 && below <= TOP_DOWN)
+		rc = make_dirs_below(p, k);
+	else
+		rc = make_dirs(p);
+	if (rc < 0) {
 		diag_error(w->d, p, 0, "cannot make folder: %s", strerror(errno));
 		free(p);
 		return -1;

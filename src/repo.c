@@ -292,8 +292,13 @@ repo_read_file(struct repo *r, struct repo_file *f, char **data, size_t *len,
 	if (r->worktree) {
 		if (read_work(r, f->path, data, len, d) <= 0)
 			return -1;
-		if (git_odb_hash(&id, *data, *len, GIT_OBJECT_BLOB) == 0)
-			memcpy(f->id, id.id, sizeof(f->id));
+		if (git_odb_hash(&id, *data, *len, GIT_OBJECT_BLOB) < 0) {
+			diag_error(d, f->path, 0, "cannot hash: %s", git_msg());
+			free(*data);
+			*data = NULL;
+			return -1;
+		}
+		memcpy(f->id, id.id, sizeof(f->id));
 		return 1;
 	}
 	git_oid_fromraw(&id, f->id);

@@ -70,10 +70,11 @@ int repo_list(struct repo *r, const char *dir, const char *suffix,
 void repo_files_free(struct repo_file *files, size_t n);
 
 /*
- * Reads one listed file, as repo_read does.  A file of the work tree is
- * listed without an id: reading it sets f->id to the id its content
- * would have as a blob, so that it is known by its content like a file
- * of a commit.
+ * Reads one listed file, as repo_read does, but -1 (unreported) for a
+ * file of the work tree that is gone since it was listed.  A file of the
+ * work tree is listed without an id: reading it sets f->id to the id its
+ * content would have as a blob, so that it is known by its content like
+ * a file of a commit.
  */
 int repo_read_file(struct repo *r, struct repo_file *f, char **data, size_t *len,
     struct diag *d);

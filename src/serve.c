@@ -5,13 +5,15 @@
  * the last good build on 127.0.0.1.
  *
  * Builds go to one folder below a temporary folder, published the way
- * crier build publishes: the folder is replaced whole, at once, when a
- * build succeeds, and the caches beside it (the parsed posts, the walk of
- * the history, the pages and what they were made of) make a rebuild redo
+ * crier build publishes: the folder is replaced whole when a build
+ * succeeds, and the caches beside it (the parsed posts, the walk of the
+ * history, the pages and what they were made of) make a rebuild redo
  * only what changed.  A request resolves its path and opens its file by
  * name, so it gets the file of the build before a swap or of the build
- * after, never half of one (an open file outlives its folder).  A failed
- * build changes nothing served: its messages go to the terminal, to
+ * after, never half of one (an open file outlives its folder).  Where
+ * the two folders cannot be swapped in one step (no RENAME_EXCHANGE),
+ * the folder is missing for the moment between two renames, and a
+ * request then is answered 404.  A failed build changes nothing served: its messages go to the terminal, to
  * /__crier/error and down the event stream, which the pages listen to
  * through a small script added before </body>.
  *

@@ -17,7 +17,7 @@ struct category {
 	char *slug;		/* URL word */
 	const char *path;	/* post that first named it, for errors */
 	struct post **posts;	/* its posts, newest first */
-	size_t nposts, cap;
+	size_t nposts, cap;	/* posts held, and room for */
 };
 
 struct site {

@@ -190,7 +190,7 @@ permalink_check(const char *pat)
 	return NULL;
 }
 
-/* Appends v (not negative) in at least width digits, as %0*d would: a URL is made a post. */
+/* Appends v (not negative) in at least width digits, as %0*d would, without printf's cost. */
 static void
 put_digits(struct buf *b, int v, int width)
 {

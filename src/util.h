@@ -36,8 +36,8 @@ char *xvasprintf(const char *fmt, va_list ap) CRIER_PRINTF(1, 0);
 int make_dirs(char *dir);
 /*
  * Makes dir and the folders between it and its first known bytes, which
- * (ending before a '/') name a folder that is there: top down, so that
- * no mkdir fails for want of a parent.  0 or -1 with errno.
+ * name a folder that is there (dir[known] is a '/'): top down, so that no
+ * mkdir fails for want of a parent.  0 or -1 with errno.
  */
 int make_dirs_below(char *dir, size_t known);
 

@@ -260,6 +260,19 @@ git -C "$R" checkout -q -- posts/2020-02-01-added.md
 build
 from_cache "after --worktree" 7 1
 as_cold "after --worktree"
+# A preview that changes a post's body alone (the same files, so the same
+# manifest) into the output of a build of the same commit: the next build
+# of that commit is not taken for a build with nothing to do.
+build
+sed -i 's/Body of Added./Previewed again./' "$R/posts/2020-02-01-added.md"
+crier build -C "$R" -o "$OUT" $NOW -q --worktree
+check "a preview of the same files: previewed" has "$OUT/2020/02/01/added/index.html" "Previewed again."
+git -C "$R" checkout -q -- posts/2020-02-01-added.md
+crier build -C "$R" -o "$OUT" $NOW -v
+check "after a preview of the same files: built again" lacks "$TMP/stdout" "nothing to do"
+check "after a preview of the same files: the commit's post" \
+    lacks "$OUT/2020/02/01/added/index.html" "Previewed again."
+as_cold "after a preview of the same files"
 
 # A cache that is not what crier wrote is never used.
 for how in truncated flipped garbage empty other-format other-key directory unreadable; do
@@ -330,6 +343,33 @@ from_cache "after the failed write, a write that works" 7 1
 build
 from_cache "and then" 8 0
 check "threaded write: the cache holds every post" test "$(entries)" = 8
+
+# More posts than one writev takes pieces (512): the cache is written in
+# several, found whole, and a rebuild copies runs of it around the post
+# that changed.
+R2=$TMP/many
+new_repo "$R2"
+printf '[site]\ntitle = Many\nurl = https://example.com/\n' >"$R2/site.ini"
+i=0
+while [ $i -lt 700 ]; do
+	printf -- '---\ntitle: "Post %d"\ndate: 2020-01-01 10:%02d\n---\nBody %d.\n' $i $((i % 60)) $i \
+	    >"$R2/posts/2020-01-01-p$i.md"
+	i=$((i + 1))
+done
+commit_all "$R2" "700 posts"
+crier build -C "$R2" -o "$TMP/many-out" $NOW -v
+from_cache "700 posts, cold" 0 700
+crier build -C "$R2" -o "$TMP/many-out" $NOW -v --worktree
+from_cache "700 posts, a preview finds each by its content" 700 0
+sed -i 's/Body 350./Body 350, edited./' "$R2/posts/2020-01-01-p350.md"
+commit_all "$R2" "one of 700 edited"
+crier build -C "$R2" -o "$TMP/many-out" $NOW -v
+from_cache "700 posts, one edited" 699 1
+crier build -C "$R2" -o "$TMP/many-out" $NOW -v --worktree
+from_cache "700 posts, a preview after the edit" 700 0
+crier build -C "$R2" -o "$TMP/many-cold" $NOW -q
+check "700 posts: the same files as a cold build" diff -r "$TMP/many-cold" "$TMP/many-out"
+check "700 posts: the cache holds them all" test "$(od -An -tu8 -j32 -N8 "$TMP/.crier-cache/many-out.posts" | tr -d ' ')" = 700
 
 # An output named otherwise has a cache of its own.
 crier build -C "$R" -o "$TMP/other/" $NOW -q

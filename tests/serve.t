@@ -147,19 +147,21 @@ post "$R" 2018-01-01-fresh.md "Fresh post" "2018-01-01 10:00 +0000" "[Alerts]"
 check "an edited post is served again, changed" until_has /2017/09/08/irma/ "<title>Irma, updated – Test Site</title>"
 check "an uncommitted new post is served" until_has / "Fresh post"
 check "the rebuild is told in the terminal" has "$TMP/serve.err" "crier: a change in the work tree; rebuilding"
-# A rebuild redoes only what changed: after an edit of a post's body, the
-# page of a post the edit does not touch (not a neighbour, not on a list
-# with it), and the style sheet, are the very files served before.
+# A rebuild publishes into the folder served before, writing only what
+# changed: after an edit of a post's body, the page of a post the edit
+# does not touch (not a neighbour, not on a list with it), and the style
+# sheet, are the very files served before.  (That pages are kept without
+# being rendered again, cache.t checks with -v.)
 # inode PATH: the inode of the served build's file PATH, or "none".
 inode() { stat -c %i "$TMP"/stmp/crier-serve.*/site/"$1" 2>/dev/null || echo none; }
 old_page=$(inode 2010/05/05/old/index.html)
 old_css=$(inode style.css)
 post "$R" 2017-09-08-irma.md "Irma, updated" "2017-09-08 23:02 -0400" "[Alerts]" "A body, edited."
 check "an edited body is served" until_has /2017/09/08/irma/ "A body, edited."
-check "a rebuild: an untouched post's page is kept, not written again" \
+check "a rebuild: an untouched post's page is the very file served before" \
     is inode "$old_page" "$(inode 2010/05/05/old/index.html)"
-check "a rebuild: the style sheet is kept" is inode "$old_css" "$(inode style.css)"
-check "a rebuild: it had a page to keep" [ "$old_page" != none ]
+check "a rebuild: the style sheet is the very file served before" is inode "$old_css" "$(inode style.css)"
+check "a rebuild: the first build was served from that folder" [ "$old_page" != none ]
 
 # --- A build error ----------------------------------------------------------------
 

@@ -1,14 +1,16 @@
 /*
  * Unit tests of the modules that read input: dates, slugs, permalinks,
- * site.ini and front matter; and of making folders.  A small TAP harness in the manner of
- * cmark's: OK, INT_EQ, STR_EQ.  Diagnostics are captured from stderr and
- * compared whole, since their wording is part of the interface.
+ * site.ini and front matter; and of making folders.  A small TAP harness
+ * in the manner of cmark's: OK, INT_EQ, STR_EQ.  Diagnostics are captured
+ * from stderr and compared whole, since their wording is part of the
+ * interface.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -338,7 +340,9 @@ is_dir(const char *path)
 static void
 test_dirs(void)
 {
-	char root[] = "/tmp/crier-unit.XXXXXX", *p, *f;
+	const char *tmp = getenv("TMPDIR");
+	char *root = xasprintf("%s/crier-unit.XXXXXX", tmp != NULL && *tmp ? tmp : "/tmp");
+	char *p, *f;
 	FILE *fp;
 	int rc;
 
@@ -372,6 +376,7 @@ test_dirs(void)
 		die("cannot remove %s", root);
 	free(p);
 	free(f);
+	free(root);
 }
 
 int
