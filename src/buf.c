@@ -60,6 +60,33 @@ buf_printf(struct buf *b, const char *fmt, ...)
 }
 
 void
+buf_put_hex64(struct buf *b, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char s[16];
+	int i;
+
+	for (i = 15; i >= 0; i--, v >>= 4)
+		s[i] = digits[v & 15];
+	buf_put(b, s, sizeof(s));
+}
+
+void
+buf_put_dec(struct buf *b, long long v)
+{
+	char s[24];
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+	int i = (int)sizeof(s);
+
+	do
+		s[--i] = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		s[--i] = '-';
+	buf_put(b, s + i, sizeof(s) - (size_t)i);
+}
+
+void
 buf_put_html(struct buf *b, const char *s, size_t n)
 {
 	size_t i, start = 0;

@@ -6,6 +6,7 @@
 #define CRIER_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -23,6 +24,9 @@ void buf_put(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) CRIER_PRINTF(2, 3);
+/* Append v as "%016" PRIx64 and as "%lld" would, without printf's cost, for records. */
+void buf_put_hex64(struct buf *b, uint64_t v);
+void buf_put_dec(struct buf *b, long long v);
 /*
  * Appends s with & < > " ' escaped for HTML text and attributes, and
  * control characters other than tab and line ends dropped.

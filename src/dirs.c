@@ -280,8 +280,14 @@ dirs_save(const struct dirs *r, const char *file, uint64_t tag)
 	int ok;
 
 	buf_printf(&b, MAGIC "\n%016" PRIx64 "\n", tag);
-	for (i = 0; i < r->n; i++)
-		buf_printf(&b, "%lld %ld %s\n", r->d[i].sec, r->d[i].nsec, r->d[i].path);
+	for (i = 0; i < r->n; i++) {
+		buf_put_dec(&b, r->d[i].sec);
+		buf_putc(&b, ' ');
+		buf_put_dec(&b, r->d[i].nsec);
+		buf_putc(&b, ' ');
+		buf_puts(&b, r->d[i].path);
+		buf_putc(&b, '\n');
+	}
 	buf_printf(&b, "%016" PRIx64 "\n", state_hash(STATE_HASH_INIT, b.s, b.len));
 	ok = buf_save_file(&b, file) == 0;
 	buf_free(&b);

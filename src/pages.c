@@ -198,8 +198,13 @@ pages_save(const struct pages *p, const char *outdir, struct diag *d)
 			continue;
 		for (nf = 0; *s; s++)
 			nf += *s == '\n';
-		buf_printf(&b, "%016" PRIx64 " %016" PRIx64 " %zu\n%s", p->units[i].id,
-		    p->units[i].key, nf, p->units[i].files);
+		buf_put_hex64(&b, p->units[i].id);
+		buf_putc(&b, ' ');
+		buf_put_hex64(&b, p->units[i].key);
+		buf_putc(&b, ' ');
+		buf_put_dec(&b, (long long)nf);
+		buf_putc(&b, '\n');
+		buf_puts(&b, p->units[i].files);
 	}
 	buf_printf(&b, "%016" PRIx64 "\n", state_hash(STATE_HASH_INIT, b.s, b.len));
 	if ((mkdir(dir, 0777) < 0 && errno != EEXIST) || buf_save_file(&b, path) < 0)

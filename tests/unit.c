@@ -1,13 +1,15 @@
 /*
  * Unit tests of the modules that read input: dates, slugs, permalinks,
- * site.ini and front matter; and of making folders.  A small TAP harness
- * in the manner of cmark's: OK, INT_EQ, STR_EQ.  Diagnostics are captured
- * from stderr and compared whole, since their wording is part of the
- * interface.
+ * site.ini and front matter; of making folders and of writing numbers
+ * into records.  A small TAP harness in the manner of cmark's: OK,
+ * INT_EQ, STR_EQ.  Diagnostics are captured from stderr and compared
+ * whole, since their wording is part of the interface.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,6 +381,35 @@ test_dirs(void)
 	free(root);
 }
 
+/* buf_put_dec and buf_put_hex64 write what printf would. */
+static void
+test_numbers(void)
+{
+	static const long long decs[] = { 0, 7, -1, 1795837946, -86400, LLONG_MAX, LLONG_MIN };
+	static const uint64_t hexes[] = { 0, 1, 0x0123456789abcdefULL, UINT64_MAX };
+	struct buf b = BUF_INIT;
+	char want[64], *what;
+	size_t i;
+
+	for (i = 0; i < sizeof(decs) / sizeof(decs[0]); i++) {
+		buf_reset(&b);
+		buf_put_dec(&b, decs[i]);
+		snprintf(want, sizeof(want), "%lld", decs[i]);
+		what = xasprintf("buf_put_dec(%s)", want);
+		STR_EQ(buf_str(&b), want, what);
+		free(what);
+	}
+	for (i = 0; i < sizeof(hexes) / sizeof(hexes[0]); i++) {
+		buf_reset(&b);
+		buf_put_hex64(&b, hexes[i]);
+		snprintf(want, sizeof(want), "%016" PRIx64, hexes[i]);
+		what = xasprintf("buf_put_hex64(%s)", want);
+		STR_EQ(buf_str(&b), want, what);
+		free(what);
+	}
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -389,6 +420,7 @@ main(void)
 	test_config();
 	test_posts();
 	test_dirs();
+	test_numbers();
 	printf("1..%d\n", tests);
 	return failed ? 1 : 0;
 }
