@@ -37,6 +37,8 @@ struct output_writer {
 	struct diag *d;		/* where errors go */
 	struct buf manifest;	/* every file it wrote, one a line */
 	struct buf changed;	/* every file whose bytes it changed, one a line */
+	struct buf pending;	/* reuse: files kept and not yet claimed, each NUL-terminated */
+	const char *pending_what;	/* what they are, for errors */
 };
 
 /* The paths of a build, and their folders (with a '/' at the end). */
@@ -600,12 +602,12 @@ output_foreign_finish(struct output *o, struct diag *d)
 }
 
 /*
- * Claims rel for this build.  Two writes of one path, or a path that is
- * a file for one write and a folder for another, are reported; returns
- * 0, or -1 after reporting.
+ * Claims rel for this build; the caller holds o->lock.  Two writes of one
+ * path, or a path that is a file for one write and a folder for another,
+ * are reported; returns 0, or -1 after reporting.
  */
 static int
-claim(struct output_writer *w, const char *rel, const char *what)
+claim_locked(struct output_writer *w, const char *rel, const char *what)
 {
 	struct output *o = w->o;
 	struct pathset *ps = &o->set;
@@ -615,7 +617,6 @@ claim(struct output_writer *w, const char *rel, const char *what)
 
 	memcpy(dirkey, rel, n);
 	memcpy(dirkey + n, "/", 2);
-	pthread_mutex_lock(&o->lock);
 	if (set_has(ps, rel, n) || set_has(ps, dirkey, n + 1)) {
 		diag_error(w->d, what, 0, set_has(ps, rel, n) ?
 		    "%s is written twice: two pages, feeds or static files of the theme want the same path" :
@@ -647,9 +648,38 @@ claim(struct output_writer *w, const char *rel, const char *what)
 		if (rel[j] == '/')
 			set_put(ps, rel, j + 1);
 out:
-	pthread_mutex_unlock(&o->lock);
 	if (dirkey != stack)
 		free(dirkey);
+	return rc;
+}
+
+/* claim_locked, under the lock. */
+static int
+claim(struct output_writer *w, const char *rel, const char *what)
+{
+	int rc;
+
+	pthread_mutex_lock(&w->o->lock);
+	rc = claim_locked(w, rel, what);
+	pthread_mutex_unlock(&w->o->lock);
+	return rc;
+}
+
+int
+output_writer_flush(struct output_writer *w)
+{
+	const char *s, *end;
+	int rc = 0;
+
+	if (w->pending.len == 0)
+		return 0;
+	end = w->pending.s + w->pending.len;
+	pthread_mutex_lock(&w->o->lock);
+	for (s = w->pending.s; s < end; s += strlen(s) + 1)
+		if (claim_locked(w, s, w->pending_what) < 0)
+			rc = -1;
+	pthread_mutex_unlock(&w->o->lock);
+	buf_reset(&w->pending);
 	return rc;
 }
 
@@ -1085,6 +1115,7 @@ output_writer_close(struct output_writer *w)
 {
 	if (w == NULL)
 		return;
+	output_writer_flush(w);
 	pthread_mutex_lock(&w->o->lock);
 	buf_put(&w->o->w.manifest, buf_str(&w->manifest), w->manifest.len);
 	buf_put(&w->o->w.changed, buf_str(&w->changed), w->changed.len);
@@ -1095,6 +1126,7 @@ output_writer_close(struct output_writer *w)
 	buf_free(&w->manifest);
 	buf_free(&w->changed);
 	buf_free(&w->old);
+	buf_free(&w->pending);
 	free(w);
 }
 
@@ -1182,7 +1214,11 @@ output_writer_keep(struct output_writer *w, const char *rel, const char *what)
 	path = o->reuse ? NULL : xasprintf("%s/%s", o->stage, rel);
 	if (!o->reuse && (lstat(old, &st) < 0 || !S_ISREG(st.st_mode)))
 		goto out;
-	if (claim(w, rel, what) < 0) {
+	/* In a reused stage, claimed with others under one lock (output_writer_flush). */
+	if (o->reuse) {
+		buf_put(&w->pending, rel, strlen(rel) + 1);
+		w->pending_what = what;
+	} else if (claim(w, rel, what) < 0) {
 		rc = -1;
 		goto out;
 	}

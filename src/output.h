@@ -84,9 +84,18 @@ void output_writer_close(struct output_writer *w);
  * Keeps the published output's file rel as it is, as a write of the same
  * bytes would: for pages whose inputs did not change.  Returns 0, 1 if
  * there is no such file to keep (write it instead), or -1 after
- * reporting to d (a path written twice).
+ * reporting to d (a path written twice).  In a stage that reuses the
+ * last build's tree, rel is claimed later, with others under one lock:
+ * a path written twice is then reported by output_writer_flush.
  */
 int output_writer_keep(struct output_writer *w, const char *rel, const char *what);
+
+/*
+ * Claims the files output_writer_keep put off; returns 0, or -1 after
+ * reporting a path written twice to d.  Call it before counting d's
+ * errors; output_writer_close flushes too.
+ */
+int output_writer_flush(struct output_writer *w);
 
 /* 1 if output_writer_keep can keep rel: the published output has it. */
 int output_has(struct output_writer *w, const char *rel);

@@ -838,7 +838,8 @@ static void *
 work(void *arg)
 {
 	struct worker *w = arg;
-	size_t i, start;
+	struct buf m = BUF_INIT;
+	size_t i, j, start;
 
 	while ((start = atomic_fetch_add(w->next, RUN)) < w->njobs) {
 		for (i = start; i < start + RUN && i < w->njobs; i++) {
@@ -854,12 +855,23 @@ work(void *arg)
 				w->cap.len = 0;
 			}
 		}
+		/* Kept files are claimed a run at a time; a clash is told with the run's last job. */
+		output_writer_flush(w->c.w);
+		if (w->cap.len > 0) {
+			j = (start + RUN < w->njobs ? start + RUN : w->njobs) - 1;
+			buf_puts(&m, w->msgs[j] != NULL ? w->msgs[j] : "");
+			buf_put(&m, w->cap.s, w->cap.len);
+			free(w->msgs[j]);
+			w->msgs[j] = buf_detach(&m);
+			w->cap.len = 0;
+		}
 		/* Page values are not needed once the page is written. */
 		if (arena_used(w->c.a) > 1024 * 1024) {
 			arena_free(w->c.a);
 			w->c.a = arena_new();
 		}
 	}
+	buf_free(&m);
 	return NULL;
 }
 

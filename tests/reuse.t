@@ -545,4 +545,36 @@ warm --ref k-old
 check "k-old from scratch: the old site" diff -r "$TMP/site-old" "$OUT"
 killed_then_old pages
 
+# A kept page and a page rendered anew that want the same path: in a
+# reused stage kept pages are claimed later, a run at a time, and the
+# clash is still an error, with the published site left as it was.
+# Under /category/:slug/, a post renamed to "yankee" meets the kept pages
+# of the category Yankee (its posts, and the site's lists, unchanged).
+R3=$TMP/clash W3=$TMP/w3
+new_repo "$R3"
+printf '[site]\ntitle = Clash\nurl = https://example.com/\n[build]\npermalink = /category/:slug/\n' \
+    >"$R3/site.ini"
+post "$R3" 2020-01-01-alpha.md "Alpha" "2020-01-01 10:00 +0000" "[Misc]"
+post "$R3" 2020-01-02-beta.md "Beta" "2020-01-02 10:00 +0000" "[Yankee]"
+commit_all "$R3" "two posts"
+crier build -C "$R3" -o "$W3/out" --now "$NOW" -q
+built "clash: the first build"
+post "$R3" 2020-01-02-beta.md "Beta" "2020-01-02 10:00 +0000" "[Yankee]" "Beta, edited."
+commit_all "$R3" "an edit"
+crier build -C "$R3" -o "$W3/out" --now "$NOW" -q
+built "clash: the second build"
+cp -R "$W3/out" "$TMP/clash-before"
+git -C "$R3" mv posts/2020-01-01-alpha.md posts/2020-01-01-yankee.md
+commit_all "$R3" "a post renamed to a category's path"
+# One thread, so that the post's page is claimed first, as it is written,
+# and the category's kept page after, with its run ("a page").
+crier build -C "$R3" -o "$W3/out" --now "$NOW" -v -j1
+check "clash with a kept page: staged in the tree" has_line "$TMP/stderr" "$REUSED"
+check "clash with a kept page: exit 1" [ "$rc" -eq 1 ]
+check "clash with a kept page: said, of the kept page" has "$TMP/stderr" \
+    "a page: error: category/yankee/index.html is written twice"
+check "clash with a kept page: the published site is as it was" diff -r "$TMP/clash-before" "$W3/out"
+crier build -C "$R3" -o "$TMP/clash-cold" --now "$NOW" -q
+check "clash, from scratch: said the same" has "$TMP/stderr" "category/yankee/index.html is written twice"
+
 done_testing
