@@ -10,7 +10,11 @@ DATADIR ?= $(PREFIX)/share/crier
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
-PKGS = libgit2 libcmark-gfm libxml-2.0 inih yaml-0.1 libmicrohttpd libical jansson libdeflate
+PKGS = libgit2 libcmark-gfm libxml-2.0 inih yaml-0.1 libical jansson libdeflate
+# crier serve loads libmicrohttpd itself (dlopen): linked, it and gnutls
+# took two milliseconds of every start.  Its headers are still needed,
+# and its soname, read here, is what serve loads.
+PKGS_DLOPEN = libmicrohttpd
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -19,15 +23,17 @@ B ?= build
 # Where the crier binary goes: the top level for the ordinary build.
 CRIER ?= ./crier
 
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(PKGS_DLOPEN) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+MHD_SONAME := $(shell readelf -d "$$($(PKG_CONFIG) --variable=libdir libmicrohttpd 2>/dev/null)/libmicrohttpd.so" \
+	2>/dev/null | sed -n 's/.*soname: \[\(.*\)\].*/\1/p')
 
 CRIER_CPPFLAGS = -Isrc -D_POSIX_C_SOURCE=200809L -DCRIER_VERSION='"$(VERSION)"' \
-	-DCRIER_DATADIR='"$(DATADIR)"'
+	-DCRIER_DATADIR='"$(DATADIR)"' $(if $(MHD_SONAME),-DMHD_SONAME='"$(MHD_SONAME)"')
 CRIER_CFLAGS = -std=c11 -pthread -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
 ALL_CFLAGS = $(CRIER_CPPFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(CRIER_CFLAGS) $(CFLAGS)
-# dlsym (markdown.c): in libdl before glibc 2.34, in libc on the BSDs.
+# dlsym (markdown.c) and dlopen (serve.c): in libdl before glibc 2.34, in libc on the BSDs.
 LIBDL := $(if $(filter Linux,$(shell uname -s)),-ldl)
 ALL_LIBS = $(LDFLAGS) $(PKG_LIBS) -pthread $(LIBDL) $(LIBS)
 

@@ -27,6 +27,7 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -59,6 +60,82 @@ typedef enum MHD_Result mhd_result;
 #else
 typedef int mhd_result;
 #endif
+
+#ifndef MHD_SONAME
+#define MHD_SONAME "libmicrohttpd.so"
+#endif
+
+/*
+ * libmicrohttpd is loaded by crier serve alone (dlopen), not linked:
+ * with gnutls and the libraries it brings, loading it took two
+ * milliseconds of every crier's start, a fifth of a build with nothing
+ * to do.  These are the functions serve calls.
+ */
+static struct {
+	struct MHD_Daemon *(*start_daemon)(unsigned int, uint16_t, MHD_AcceptPolicyCallback,
+	    void *, MHD_AccessHandlerCallback, void *, ...);
+	void (*stop_daemon)(struct MHD_Daemon *);
+	const char *(*lookup_connection_value)(struct MHD_Connection *, enum MHD_ValueKind,
+	    const char *);
+	mhd_result (*queue_response)(struct MHD_Connection *, unsigned int, struct MHD_Response *);
+	struct MHD_Response *(*create_response_from_callback)(uint64_t, size_t,
+	    MHD_ContentReaderCallback, void *, MHD_ContentReaderFreeCallback);
+	struct MHD_Response *(*create_response_from_buffer)(size_t, void *,
+	    enum MHD_ResponseMemoryMode);
+	struct MHD_Response *(*create_response_from_fd64)(uint64_t, int);
+	void (*destroy_response)(struct MHD_Response *);
+	mhd_result (*add_response_header)(struct MHD_Response *, const char *, const char *);
+} mhd;
+
+/*
+ * The header's declarations and the table's must agree: a conditional
+ * between the two is an error otherwise.  Not evaluated, so nothing is
+ * linked.
+ */
+#define SAME_TYPE(f, g) ((void)sizeof(0 ? (f) : (g)))
+
+/* Loads libmicrohttpd into mhd; -1 after saying why it cannot be. */
+static int
+mhd_load(void)
+{
+	const char *names[] = {
+		"MHD_start_daemon", "MHD_stop_daemon", "MHD_lookup_connection_value",
+		"MHD_queue_response", "MHD_create_response_from_callback",
+		"MHD_create_response_from_buffer", "MHD_create_response_from_fd64",
+		"MHD_destroy_response", "MHD_add_response_header",
+	};
+	void **slots[] = {
+		(void **)&mhd.start_daemon, (void **)&mhd.stop_daemon,
+		(void **)&mhd.lookup_connection_value, (void **)&mhd.queue_response,
+		(void **)&mhd.create_response_from_callback,
+		(void **)&mhd.create_response_from_buffer,
+		(void **)&mhd.create_response_from_fd64, (void **)&mhd.destroy_response,
+		(void **)&mhd.add_response_header,
+	};
+	void *lib;
+	size_t i;
+
+	SAME_TYPE(mhd.start_daemon, &MHD_start_daemon);
+	SAME_TYPE(mhd.stop_daemon, &MHD_stop_daemon);
+	SAME_TYPE(mhd.lookup_connection_value, &MHD_lookup_connection_value);
+	SAME_TYPE(mhd.queue_response, &MHD_queue_response);
+	SAME_TYPE(mhd.create_response_from_callback, &MHD_create_response_from_callback);
+	SAME_TYPE(mhd.create_response_from_buffer, &MHD_create_response_from_buffer);
+	SAME_TYPE(mhd.create_response_from_fd64, &MHD_create_response_from_fd64);
+	SAME_TYPE(mhd.destroy_response, &MHD_destroy_response);
+	SAME_TYPE(mhd.add_response_header, &MHD_add_response_header);
+	if ((lib = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		fprintf(stderr, "crier: error: serve needs libmicrohttpd (%s): %s\n", MHD_SONAME,
+		    dlerror());
+		return -1;
+	}
+	for (i = 0; i < NELEM(names); i++)
+		if ((*slots[i] = dlsym(lib, names[i])) == NULL) {
+			fprintf(stderr, "crier: error: %s has no %s\n", MHD_SONAME, names[i]);
+			return -1;
+		}
+	return 0;
+}
 
 #define POLL_MS 500		/* how often the work tree is looked at */
 #define KEEPALIVE_S 15		/* a comment down idle event streams this often */
@@ -266,15 +343,15 @@ send_buffer(struct MHD_Connection *conn, unsigned int status, const char *type, 
 	struct MHD_Response *r;
 	mhd_result ret;
 
-	r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	r = mhd.create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 	if (r == NULL) {
 		free(data);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	ret = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	ret = mhd.queue_response(conn, status, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
@@ -301,16 +378,16 @@ send_redirect(struct MHD_Connection *conn, const char *to)
 	mhd_result ret;
 
 	put_url(&loc, to);
-	r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	r = mhd.create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	if (r == NULL) {
 		buf_free(&loc);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, buf_str(&loc));
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	mhd.add_response_header(r, MHD_HTTP_HEADER_LOCATION, buf_str(&loc));
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	/* 302, not 301: browsers keep a 301, and a preview changes. */
-	ret = MHD_queue_response(conn, MHD_HTTP_FOUND, r);
-	MHD_destroy_response(r);
+	ret = mhd.queue_response(conn, MHD_HTTP_FOUND, r);
+	mhd.destroy_response(r);
 	buf_free(&loc);
 	return ret;
 }
@@ -488,14 +565,14 @@ send_file(struct MHD_Connection *conn, struct server *s, const char *url)
 		return send_buffer(conn, MHD_HTTP_OK, type, page, len);
 	}
 	free(path);
-	if (fstat(fd, &st) < 0 || (r = MHD_create_response_from_fd64((uint64_t)st.st_size, fd)) == NULL) {
+	if (fstat(fd, &st) < 0 || (r = mhd.create_response_from_fd64((uint64_t)st.st_size, fd)) == NULL) {
 		close(fd);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	ret = mhd.queue_response(conn, MHD_HTTP_OK, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
@@ -599,22 +676,22 @@ stream_free(void *cls)
 static mhd_result
 send_events(struct MHD_Connection *conn, struct server *s)
 {
-	const char *since = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
+	const char *since = mhd.lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
 	struct stream *st = xcalloc(1, sizeof(*st));
 	struct MHD_Response *r;
 	mhd_result ret;
 
 	st->s = s;
 	st->since = since ? xstrdup(since) : NULL;
-	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, st, stream_free);
+	r = mhd.create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, st, stream_free);
 	if (r == NULL) {
 		stream_free(st);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	ret = mhd.queue_response(conn, MHD_HTTP_OK, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
@@ -636,12 +713,12 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
 			*upload_size = 0;	/* a body is read and dropped */
 			return MHD_YES;
 		}
-		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		r = mhd.create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 		if (r == NULL)
 			return MHD_NO;
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-		ret = MHD_queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
-		MHD_destroy_response(r);
+		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		ret = mhd.queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+		mhd.destroy_response(r);
 		return ret;
 	}
 	if (!strcmp(url, "/__crier/events"))
@@ -1001,7 +1078,7 @@ serve_main(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_extra(argv[optind], usage);
-	if (cli_chdir(o.dir) < 0)
+	if (cli_chdir(o.dir) < 0 || mhd_load() < 0)
 		return 1;
 #ifdef BUILD_HAS_WORKTREE
 	o.worktree = 1;
@@ -1045,7 +1122,7 @@ serve_main(int argc, char **argv)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
-	daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
+	daemon = mhd.start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
 	    0, NULL, NULL, answer, &s,
 	    MHD_OPTION_LISTEN_SOCKET, lfd,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)64,
@@ -1091,7 +1168,7 @@ out:
 	pthread_cond_broadcast(&s.changed);
 	pthread_mutex_unlock(&s.lock);
 	if (daemon != NULL)
-		MHD_stop_daemon(daemon);
+		mhd.stop_daemon(daemon);
 	if (lfd >= 0)
 		close(lfd);
 	if (w.root != NULL && output_remove_tree(w.root) < 0)

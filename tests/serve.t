@@ -95,6 +95,14 @@ if [ -z "$PORT" ]; then
 	exit 1
 fi
 ok "serve --port 0: a free port, and says so"
+# Only serve needs libmicrohttpd (and the gnutls it brings): loaded then,
+# it is not among the libraries every crier starts with.
+if command -v readelf >/dev/null 2>&1; then
+	check "libmicrohttpd: loaded by serve, not linked" sh -c \
+	    "readelf -d '$CRIER' | grep NEEDED | grep -qv libmicrohttpd && ! readelf -d '$CRIER' | grep -q 'NEEDED.*libmicrohttpd'"
+else
+	ok "libmicrohttpd: loaded by serve, not linked # SKIP no readelf"
+fi
 
 get /
 check "home: 200" is status 200 "$(status)"
