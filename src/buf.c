@@ -86,30 +86,33 @@ buf_put_dec(struct buf *b, long long v)
 	buf_put(b, s + i, sizeof(s) - (size_t)i);
 }
 
+/*
+ * What buf_put_html does with a byte: 0 keeps it, 1 drops it (a control
+ * character other than tab and line ends), 2 to 6 replace it.
+ */
+static const unsigned char html_class[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1,
+	[0x06] = 1, [0x07] = 1, [0x08] = 1, [0x0b] = 1, [0x0c] = 1, [0x0e] = 1,
+	[0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+	[0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1,
+	[0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [0x7f] = 1,
+	['&'] = 2, ['<'] = 3, ['>'] = 4, ['"'] = 5, ['\''] = 6,
+};
+
 void
 buf_put_html(struct buf *b, const char *s, size_t n)
 {
+	static const char *const rep[] = { "", "", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;" };
 	size_t i, start = 0;
-	const char *rep;
+	unsigned c;
 
+	/* Most text has nothing to replace: one append. */
+	buf_reserve(b, n);
 	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default:
-			/* Control characters have no place in a page. */
-			if ((unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-				rep = "";
-			else if (s[i] == 0x7f)
-				rep = "";
-			else
-				continue;
-		}
+		if ((c = html_class[(unsigned char)s[i]]) == 0)
+			continue;
 		buf_put(b, s + start, i - start);
-		buf_puts(b, rep);
+		buf_puts(b, rep[c]);
 		start = i + 1;
 	}
 	buf_put(b, s + start, n - start);
