@@ -10,51 +10,25 @@
 # body rendered once with crier's cmark-gfm extensions, and written to
 # /YYYY/MM/DD/slug/index.html, with no front matter, template, list,
 # feed, history or git.  This script builds it (bench/work/floor), makes
-# the corpus if bench/run.sh has not, and times RUNS cold runs of the
+# the corpus as bench/run.sh does (bench/lib.sh: the benchmark's page
+# set) if it is not there yet, and times RUNS cold runs of the
 # floor, of crier with -j1 and of crier with its default jobs, each into a
 # fresh folder on tmpfs (FRESH, default /dev/shm/crier-bench), with
 # ../shared/bench/timeit.py.  It prints the medians, and what share of
 # crier's time the floor is.  Hugo's figures are bench/run.sh's.
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-shared=${SHARED:-$root/../shared}
-runs=${RUNS:-5}
-fresh=${FRESH:-/dev/shm/crier-bench}
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 n=${1:-10000}
-crier=$root/crier
-corpus=$here/work/c$n
+corpus=$(corpus "$n")
 
-[ -x "$crier" ] || { echo "build crier first: make" >&2; exit 1; }
-mkdir -p "$here/work" "$fresh"
 # shellcheck disable=SC2046
 ${CC:-cc} -std=c11 -O2 -Wall -Wextra -o "$here/work/floor" "$here/floor.c" \
     $(pkg-config --cflags --libs libcmark-gfm) -lcmark-gfm-extensions
-if [ ! -d "$corpus" ]; then
-	echo "making a corpus of $n posts..." >&2
-	python3 "$shared/bench/gen_corpus.py" "$n" "$corpus" >/dev/null
-fi
-
-# timeit LABEL COMMAND...: a warm-up, then RUNS runs, each alone in a new
-# folder removed before the next (and crier's caches beside it).
-timeit() {
-	label=$1; shift
-	i=0
-	: >"$here/work/$label.json"
-	while [ $i -le "$runs" ]; do
-		rm -rf "$fresh/.crier-cache"
-		out=/dev/null
-		[ $i -gt 0 ] && out=$here/work/$label.json
-		python3 "$shared/bench/timeit.py" -n 1 --warmup 0 --fresh "$fresh" \
-		    --json "$out" --label "$label" -- "$@" >/dev/null 2>&1 ||
-		    { echo "$label: the command failed" >&2; exit 1; }
-		i=$((i + 1))
-	done
-}
-
-timeit "floor-$n" "$here/work/floor" "$corpus/posts" '{fresh}'
-timeit "crier-j1-$n" "$crier" build -q -j1 -C "$corpus" -o '{fresh}'
-timeit "crier-jN-$n" "$crier" build -q -C "$corpus" -o '{fresh}'
+# Each run alone in a new folder, crier's caches beside it removed: cold.
+CLEAN=1 timeit "floor-$n" "$here/work/floor" "$corpus/posts" '{fresh}'
+CLEAN=1 timeit "crier-j1-$n" "$crier" build -q -j1 -C "$corpus" -o '{fresh}'
+CLEAN=1 timeit "crier-jN-$n" "$crier" build -q -C "$corpus" -o '{fresh}'
 rm -rf "$fresh/.crier-cache"
 
 python3 - "$here/work/floor-$n.json" "$here/work/crier-j1-$n.json" "$here/work/crier-jN-$n.json" <<'PY'

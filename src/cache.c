@@ -5,8 +5,8 @@
  * file is exactly those slots, in order, so it never grows.  A post
  * parsed is made into its entry at once, on the thread that parsed it,
  * and uses its strings there from then on: a cold build holds no second
- * copy of every post.  The next file is written on a thread of its own while
- * the pages are made.
+ * copy of every post.  The next file is written on a thread of its own
+ * while the pages are made.
  *
  * The file, integers little-endian, lengths 64-bit:
  *

@@ -680,15 +680,20 @@ known_same(const struct raw *a, const struct raw *b, size_t *head, size_t *tail)
 	}
 }
 
-/*
- * The files that differ between trees a and b (either may be NULL), by a
- * merge of their sorted entries, into w->ds.  The bytes the two trees
- * share at their start and at their end are not looked at entry by
- * entry: an entry within the shared start at the same offset in both is
- * the same entry, and once both sides are at an entry with the same
- * shared bytes left, the rest is the same.  Unchanged folders are not
- * opened.
- */
+/* How many bytes a and b share at their start and at their end: what pack.c says, and then a look. */
+static void
+shared_ends(const struct raw *a, const struct raw *b, size_t *head, size_t *tail)
+{
+	size_t n = a->len < b->len ? a->len : b->len;
+
+	known_same(a, b, head, tail);
+	*head = *head > n ? n : *head;
+	*tail = *tail > n ? n : *tail;
+	*head += same_bytes(a->data + *head, b->data + *head, n - *head, 0);
+	*tail += same_bytes(a->data + a->len - *tail, b->data + b->len - *tail, n - *tail, 1);
+}
+
+/* Notes that an entry of t starts at offset at, past those noted (see diff_top). */
 static void
 note_cp(struct raw *t, size_t at)
 {
@@ -698,10 +703,19 @@ note_cp(struct raw *t, size_t at)
 	t->cp[t->ncp++] = at;
 }
 
+/*
+ * The files that differ between trees a and b (either may be NULL), by a
+ * merge of their sorted entries, into w->ds.  The bytes the two trees
+ * share at their start and at their end are not looked at entry by
+ * entry: an entry within the shared start at the same offset in both is
+ * the same entry, and once both sides are at an entry with the same
+ * shared bytes left, the rest is the same.  Unchanged folders are not
+ * opened.
+ */
 static int
 diff_trees(struct walker *w, const struct raw *a, const struct raw *b, struct sync *s)
 {
-	size_t na = a ? a->len : 0, nb = b ? b->len : 0, n = na < nb ? na : nb;
+	size_t na = a ? a->len : 0, nb = b ? b->len : 0;
 	size_t i = 0, j = 0, head = 0, tail = 0, plen = w->path.len;
 	struct entry ea, eb;
 	int c, rc = 0;
@@ -710,13 +724,8 @@ diff_trees(struct walker *w, const struct raw *a, const struct raw *b, struct sy
 		head = s->head;
 		tail = s->tail;
 		i = j = s->start;
-	} else if (a != NULL && b != NULL) {
-		known_same(a, b, &head, &tail);
-		head = head > n ? n : head;
-		tail = tail > n ? n : tail;
-		head += same_bytes(a->data + head, b->data + head, n - head, 0);
-		tail += same_bytes(a->data + na - tail, b->data + nb - tail, n - tail, 1);
-	}
+	} else if (a != NULL && b != NULL)
+		shared_ends(a, b, &head, &tail);
 	while (rc == 0 && (i < na || j < nb)) {
 		if (s != NULL)
 			note_cp(s->fresh, s->fresh == a ? i : j);
@@ -925,7 +934,7 @@ diff_top(struct walker *w, struct raw *a, struct raw *b)
 {
 	struct sync s = { 0, 0, 0, NULL, 0, 0, 0 };
 	struct raw *known, *fresh;
-	size_t head, tail, n, lo, hi, mid, k, base, shift;
+	size_t lo, hi, mid, k, base, shift;
 	int rc;
 
 	if (a == NULL || b == NULL || a == b)
@@ -937,17 +946,10 @@ diff_top(struct walker *w, struct raw *a, struct raw *b)
 		return diff_trees(w, a, b, NULL);
 	}
 	/* The last start of an entry of known within the bytes both start with. */
-	n = a->len < b->len ? a->len : b->len;
-	known_same(a, b, &head, &tail);
-	head = head > n ? n : head;
-	tail = tail > n ? n : tail;
-	head += same_bytes(a->data + head, b->data + head, n - head, 0);
-	tail += same_bytes(a->data + a->len - tail, b->data + b->len - tail, n - tail, 1);
-	s.head = head;
-	s.tail = tail;
+	shared_ends(a, b, &s.head, &s.tail);
 	for (lo = 0, hi = known->ncp; hi - lo > 1;) {
 		mid = lo + (hi - lo) / 2;
-		if (known->cp[mid] <= head)
+		if (known->cp[mid] <= s.head)
 			lo = mid;
 		else
 			hi = mid;

@@ -13,9 +13,10 @@
  * after, never half of one (an open file outlives its folder).  Where
  * the two folders cannot be swapped in one step (no RENAME_EXCHANGE),
  * the folder is missing for the moment between two renames, and a
- * request then is answered 404.  A failed build changes nothing served: its messages go to the terminal, to
- * /__crier/error and down the event stream, which the pages listen to
- * through a small script added before </body>.
+ * request then is answered 404.  A failed build changes nothing served:
+ * its messages go to the terminal, to /__crier/error and down the event
+ * stream, which the pages listen to through a small script added before
+ * </body>.
  *
  * The work tree is watched by polling the times and sizes of its files
  * every half second, which works on every file system and needs nothing
@@ -98,19 +99,19 @@ static struct {
 static int
 mhd_load(void)
 {
-	const char *names[] = {
-		"MHD_start_daemon", "MHD_stop_daemon", "MHD_lookup_connection_value",
-		"MHD_queue_response", "MHD_create_response_from_callback",
-		"MHD_create_response_from_buffer", "MHD_create_response_from_fd64",
-		"MHD_destroy_response", "MHD_add_response_header",
-	};
-	void **slots[] = {
-		(void **)&mhd.start_daemon, (void **)&mhd.stop_daemon,
-		(void **)&mhd.lookup_connection_value, (void **)&mhd.queue_response,
-		(void **)&mhd.create_response_from_callback,
-		(void **)&mhd.create_response_from_buffer,
-		(void **)&mhd.create_response_from_fd64, (void **)&mhd.destroy_response,
-		(void **)&mhd.add_response_header,
+	const struct {
+		const char *name;
+		void **slot;
+	} fns[] = {
+		{ "MHD_start_daemon", (void **)&mhd.start_daemon },
+		{ "MHD_stop_daemon", (void **)&mhd.stop_daemon },
+		{ "MHD_lookup_connection_value", (void **)&mhd.lookup_connection_value },
+		{ "MHD_queue_response", (void **)&mhd.queue_response },
+		{ "MHD_create_response_from_callback", (void **)&mhd.create_response_from_callback },
+		{ "MHD_create_response_from_buffer", (void **)&mhd.create_response_from_buffer },
+		{ "MHD_create_response_from_fd64", (void **)&mhd.create_response_from_fd64 },
+		{ "MHD_destroy_response", (void **)&mhd.destroy_response },
+		{ "MHD_add_response_header", (void **)&mhd.add_response_header },
 	};
 	void *lib;
 	size_t i;
@@ -129,9 +130,10 @@ mhd_load(void)
 		    dlerror());
 		return -1;
 	}
-	for (i = 0; i < NELEM(names); i++)
-		if ((*slots[i] = dlsym(lib, names[i])) == NULL) {
-			fprintf(stderr, "crier: error: %s has no %s\n", MHD_SONAME, names[i]);
+	for (i = 0; i < NELEM(fns); i++)
+		if ((*fns[i].slot = dlsym(lib, fns[i].name)) == NULL) {
+			fprintf(stderr, "crier: error: %s has no %s\n", MHD_SONAME, fns[i].name);
+			dlclose(lib);
 			return -1;
 		}
 	return 0;

@@ -194,16 +194,13 @@ permalink_check(const char *pat)
 static void
 put_digits(struct buf *b, int v, int width)
 {
-	char d[16];
-	int n = 0;
+	int n, w;
 
-	do
-		d[n++] = (char)('0' + v % 10);
-	while ((v /= 10) > 0);
+	for (n = 1, w = v; w >= 10; w /= 10)
+		n++;
 	while (width-- > n)
 		buf_putc(b, '0');
-	while (n > 0)
-		buf_putc(b, d[--n]);
+	buf_put_dec(b, v);
 }
 
 char *

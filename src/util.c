@@ -204,21 +204,9 @@ make_dirs(char *dir)
 		*s = '/';
 		if (mkdir(dir, 0777) == 0 || errno == EEXIST)
 			return 0;
-		return -1;
 	}
-	for (s = dir + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
-			*s = '/';
-			return -1;
-		}
-		*s = '/';
-	}
-	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-		return -1;
-	return 0;
+	/* No parent to make, or it cannot be: the last mkdir's errno stands. */
+	return -1;
 }
 
 int
