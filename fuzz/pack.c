@@ -72,6 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned char head[12], trailer[20], idx[8 + 1024 + 2 * 28 + 40], a[20], b[20];
 	uint32_t second;
+	struct packs *ps;
 	struct pack *pk;
 	FILE *fp;
 	size_t i;
@@ -105,7 +106,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((fp = fopen(idxpath, "w")) == NULL || fwrite(idx, 1, sizeof(idx), fp) != sizeof(idx) ||
 	    fclose(fp) != 0)
 		abort();
-	pk = pack_open(dir);
+	ps = packs_open(dir);
+	pk = pack_open(ps);
+	packs_put(ps);
 	check(pack_read(pk, a, "tree"));
 	check(pack_read(pk, b, "blob"));
 	check(pack_read(pk, b, "tree"));

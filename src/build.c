@@ -498,6 +498,7 @@ build_run(const struct build_opts *o)
 	if (load_posts(r, files, nfiles, o->worktree, cfg, cache, jobs, posts, ok, &arenas,
 	    &narenas, &d) < 0)
 		goto out;
+	repo_files_read(r);
 	/* Its error, if any, comes before the cache is written: a build that fails writes none. */
 	if (foreign) {
 		output_foreign_finish(out, &d);

@@ -1222,6 +1222,7 @@ struct history_job {
 	pthread_t thread;	/* the walk */
 	int started;		/* thread is running */
 	char *gitdir;		/* the repository to open */
+	struct packs *packs;	/* its packs, mapped */
 	git_oid commit;		/* the commit whose history is walked */
 	char *dir;		/* the posts folder */
 	char *cachedir;		/* the cache's folder, or NULL for no cache */
@@ -1324,7 +1325,7 @@ run(void *arg)
 	if (git_repository_open(&w.repo, j->gitdir) < 0 || git_repository_odb(&w.odb, w.repo) < 0)
 		goto fail;
 	w.objdir = repo_objdir(w.repo);
-	w.pack = pack_open(w.objdir);
+	w.pack = pack_open(j->packs);
 	if (j->cachepath != NULL)
 		cached = kept_load(j, &c) == 0;
 	if (cached && git_oid_equal(&c.commit, &j->commit)) {
@@ -1409,6 +1410,7 @@ history_start(struct repo *r, const char *dir, const char *outdir, struct diag *
 		return j;
 	}
 	j->gitdir = xstrdup(git_repository_path(repo));
+	j->packs = packs_ref(repo_packs(r));
 	git_oid_cpy(&j->commit, git_commit_id(repo_git_commit(r)));
 	j->dir = xstrdup(dir);
 	if (outdir != NULL)
@@ -1443,6 +1445,7 @@ history_finish(struct history_job *j, struct diag *d)
 	}
 	free(j->err);
 	free(j->gitdir);
+	packs_put(j->packs);
 	free(j->dir);
 	free(j->cachedir);
 	free(j->cachepath);

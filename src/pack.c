@@ -13,10 +13,12 @@
  * was mapped; whatever does not add up makes the read give up, and the
  * caller asks libgit2.
  */
+#define _DEFAULT_SOURCE	/* madvise */
 #include "pack.h"
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,10 +63,17 @@ struct kept {
 	int type;
 };
 
-struct pack {
+/* The packs of an objects folder: mapped once, read by any thread. */
+struct packs {
 	char *objdir;
-	int opened;
 	struct packfile *p;
+	size_t np;
+	_Atomic int refs;	/* its opener's and its readers' */
+};
+
+struct pack {
+	struct packs *ps;
+	const struct packfile *p;	/* ps's, for short */
 	size_t np;
 	struct kept keep[PACK_KEEP];	/* most recently rebuilt first */
 	struct libdeflate_decompressor *z;
@@ -145,9 +154,9 @@ map(const char *path, unsigned char **at, size_t *len)
 
 /* Opens the pack of the index named name (ends in ".idx"); 0, or -1. */
 static int
-open_one(struct pack *pk, const char *name, struct packfile *f)
+open_one(const struct packs *ps, const char *name, struct packfile *f)
 {
-	char *path = xasprintf("%s/pack/%s", pk->objdir, name);
+	char *path = xasprintf("%s/pack/%s", ps->objdir, name);
 	size_t i, fixed;
 	uint32_t prev = 0, v;
 
@@ -155,7 +164,7 @@ open_one(struct pack *pk, const char *name, struct packfile *f)
 	if (map(path, &f->idx, &f->idxlen) < 0)
 		goto fail;
 	free(path);
-	path = xasprintf("%s/pack/%.*s.pack", pk->objdir, (int)(strlen(name) - 4), name);
+	path = xasprintf("%s/pack/%.*s.pack", ps->objdir, (int)(strlen(name) - 4), name);
 	if (map(path, &f->data, &f->len) < 0)
 		goto fail;
 	if (f->idxlen < 8 + 1024 + 40 || memcmp(f->idx, "\377tOc", 4) != 0 || be32(f->idx + 4) != 2)
@@ -188,35 +197,77 @@ fail:
 	return -1;
 }
 
-static void
-open_all(struct pack *pk)
+struct packs *
+packs_open(const char *objdir)
 {
-	char *dir = xasprintf("%s/pack", pk->objdir);
+	struct packs *ps = xcalloc(1, sizeof(*ps));
+	char *dir = xasprintf("%s/pack", objdir);
 	DIR *dp = opendir(dir);
 	struct dirent *de;
 	size_t n;
 
-	pk->opened = 1;
+	ps->objdir = xstrdup(objdir);
+	ps->refs = 1;
 	free(dir);
 	if (dp == NULL)
-		return;
+		return ps;
 	while ((de = readdir(dp)) != NULL) {
 		n = strlen(de->d_name);
 		if (n < 5 || strcmp(de->d_name + n - 4, ".idx") != 0)
 			continue;
-		pk->p = xrealloc(pk->p, (pk->np + 1) * sizeof(*pk->p));
-		if (open_one(pk, de->d_name, &pk->p[pk->np]) == 0)
-			pk->np++;
+		ps->p = xrealloc(ps->p, (ps->np + 1) * sizeof(*ps->p));
+		if (open_one(ps, de->d_name, &ps->p[ps->np]) == 0)
+			ps->np++;
 	}
 	closedir(dp);
+	return ps;
+}
+
+struct packs *
+packs_ref(struct packs *ps)
+{
+	atomic_fetch_add(&ps->refs, 1);
+	return ps;
+}
+
+void
+packs_put(struct packs *ps)
+{
+	size_t i;
+
+	if (ps == NULL || atomic_fetch_sub(&ps->refs, 1) != 1)
+		return;
+	for (i = 0; i < ps->np; i++)
+		unmap(&ps->p[i]);
+	free(ps->p);
+	free(ps->objdir);
+	free(ps);
+}
+
+void
+packs_drop(struct packs *ps)
+{
+	size_t i;
+
+	/* posix_madvise's POSIX_MADV_DONTNEED does nothing in glibc. */
+	for (i = 0; i < ps->np; i++)
+		madvise(ps->p[i].data, ps->p[i].len, MADV_DONTNEED);
+}
+
+int
+packs_empty(const struct packs *ps)
+{
+	return ps->np == 0;
 }
 
 struct pack *
-pack_open(const char *objdir)
+pack_open(struct packs *ps)
 {
 	struct pack *pk = xcalloc(1, sizeof(*pk));
 
-	pk->objdir = xstrdup(objdir);
+	pk->ps = packs_ref(ps);
+	pk->p = ps->p;
+	pk->np = ps->np;
 	return pk;
 }
 
@@ -239,12 +290,9 @@ pack_free(struct pack *pk)
 	for (i = 0; i < PACK_KEEP; i++)
 		pack_put(pk->keep[i].o);
 	free(pk->spare);
-	for (i = 0; i < pk->np; i++)
-		unmap(&pk->p[i]);
-	free(pk->p);
 	if (pk->z != NULL)
 		libdeflate_free_decompressor(pk->z);
-	free(pk->objdir);
+	packs_put(pk->ps);
 	free(pk);
 }
 
@@ -516,8 +564,6 @@ pack_read(struct pack *pk, const unsigned char *id, const char *type)
 	size_t pi;
 	int t = 0;
 
-	if (!pk->opened)
-		open_all(pk);
 	if (find(pk, id, &pi, &off) < 0 || (o = object_at(pk, pi, off, 0, &t)) == NULL)
 		return NULL;
 	if (t < 1 || t > 4 || strcmp(names[t], type) != 0) {

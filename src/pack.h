@@ -4,7 +4,8 @@
 #include <stddef.h>
 
 /*
- * pack: objects read from git's packs, for the history walk's trees.
+ * pack: objects read from git's packs: the history walk's trees, and the
+ * posts' blobs.
  *
  * libgit2 keeps no delta base over 1 MiB, so on a large posts folder
  * every tree stored as a delta is rebuilt from its full base, delta after
@@ -13,10 +14,14 @@
  * next, as git packs them) applies one delta per tree.  Only the plain
  * case is handled (index version 2, pack version 2 or 3, offset and
  * reference deltas within the packs); for anything else the caller asks
- * libgit2, which also reports what is wrong.  Not thread-safe: one per
- * thread.
+ * libgit2, which also reports what is wrong.
+ *
+ * The packs are mapped once (struct packs) and shared by the threads;
+ * each thread reads through a reader of its own (struct pack), which
+ * keeps what it rebuilt.  A reader is not thread-safe.
  */
 
+struct packs;
 struct pack;
 
 /* An object read: data (len bytes, then a NUL) stays until pack_put. */
@@ -39,8 +44,25 @@ struct pack_obj {
 	size_t head, tail;
 };
 
-/* The packs of the objects folder objdir, opened when first read. */
-struct pack *pack_open(const char *objdir);
+/*
+ * Maps the packs of the objects folder objdir now (those that cannot be
+ * read are left to libgit2), with one reference, dropped by packs_put.
+ * Packs git adds later are not seen.
+ */
+struct packs *packs_open(const char *objdir);
+struct packs *packs_ref(struct packs *ps);
+void packs_put(struct packs *ps);
+/*
+ * Lets the kernel take back the pages of the packs read so far: pages
+ * read again come back from the page cache.  Safe while other threads
+ * read.
+ */
+void packs_drop(struct packs *ps);
+/* 1 if no pack was mapped. */
+int packs_empty(const struct packs *ps);
+
+/* A reader of ps, for one thread; it holds a reference on ps. */
+struct pack *pack_open(struct packs *ps);
 /* After every object read is put back. */
 void pack_free(struct pack *pk);
 

@@ -80,6 +80,12 @@ int repo_read_file(struct repo *r, struct repo_file *f, char **data, size_t *len
     struct diag *d);
 
 /*
+ * Says the posts have been read: the pages of the packs they were read
+ * from are let go of (files read later are read from them again).
+ */
+void repo_files_read(struct repo *r);
+
+/*
  * Warns about files below dir whose names end in suffix that are new or
  * changed in the work tree and so will not be published as they are.
  */

@@ -12,6 +12,8 @@
 
 git_repository *repo_git(const struct repo *r);
 git_commit *repo_git_commit(const struct repo *r);
+/* Its packs, mapped once for every thread (see pack.h). */
+struct packs *repo_packs(const struct repo *r);
 /* The objects folder of git, for loose_read; the caller frees it. */
 char *repo_objdir(git_repository *git);
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Reading git's objects: loose ones are inflated by crier itself
-# (libdeflate, loose.c), packed ones by libgit2.  Both give the same site,
+# (libdeflate, loose.c), packed ones too (pack.c), and what those cannot
+# read by libgit2.  Both give the same site,
 # and a damaged object is an error that names the post, never a page.
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
@@ -19,7 +20,15 @@ while [ $i -lt 30 ]; do
 		"Body of post $i, with *emphasis* and ~~a strike~~."
 	i=$((i + 1))
 done
+# A long post, edited below by one line: packed, one version is a delta of the other.
+long_body() {
+	i=0
+	while [ $i -lt 60 ]; do echo "Line $i of the long post, different from every other line."; i=$((i + 1)); done
+}
+post "$R" long.md "Long" "2017-03-29 10:00 +0000" "[Alerts]" "$(long_body)"
 commit_all "$R" "thirty posts"
+post "$R" long.md "Long" "2017-03-29 10:00 +0000" "[Alerts]" "$(long_body)
+The line the edit added."
 post "$R" p3.md "Post 3, edited" "2017-03-04 10:00 +0000" "[Alerts]" "Edited body."
 git -C "$R" rm -q posts/p4.md
 # A body that deflates far more than four times over: the first guess of its size is too small.
@@ -35,6 +44,7 @@ check "the posts are loose objects" test -n "$(find "$R/.git/objects" -path '*/[
 crier build -C "$R" -o "$TMP/loose" -q
 built "loose objects: exit 0"
 check "loose: the edited post" has "$TMP/loose/2017/03/04/p3/index.html" "<p>Edited body.</p>"
+check "loose: the long post's edit" has "$TMP/loose/2017/03/29/long/index.html" "The line the edit added."
 check "loose: the big post whole" has "$TMP/loose/2017/04/01/big/index.html" "The end of the big post."
 check "loose: the big post's every line" [ "$(grep -o aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa \
 	"$TMP/loose/2017/04/01/big/index.html" | wc -l)" -eq 3000 ]
@@ -42,12 +52,27 @@ check "loose: the big post's every line" [ "$(grep -o aaaaaaaaaaaaaaaaaaaaaaaaaa
 # Packed: every object in one pack, as a clone has them, deltas and all.
 git -C "$R" gc -q --aggressive --prune=now
 check "after gc no object is loose" test -z "$(find "$R/.git/objects" -path '*/[0-9a-f][0-9a-f]/*' -type f)"
+# Each build below without the post cache, which would not read the blobs at all.
+rm -rf "$TMP/.crier-cache"
 crier build -C "$R" -o "$TMP/packed" -q
 built "packed objects: exit 0"
 check "packed and loose objects give the same site" diff -r "$TMP/loose" "$TMP/packed"
+# pack.c reads the packed posts, deltas too.
+check "the pack holds a blob stored as a delta" \
+	sh -c 'git -C "$1" verify-pack -v "$1"/.git/objects/pack/*.idx | grep -q "^[0-9a-f]* blob .* [1-9][0-9]* [0-9a-f]\{40\}$"' - "$R"
+# Whichever version git stored as the delta, one of the two commits reads it.
+for ref in HEAD HEAD~1; do
+	rm -rf "$TMP/.crier-cache"
+	crier build -C "$R" --ref $ref -o "$TMP/long-$ref" -q
+	built "packed, the long post at $ref: exit 0"
+done
+check "packed, the long post at HEAD: edited" has "$TMP/long-HEAD/2017/03/29/long/index.html" "The line the edit added."
+check "packed, the long post at HEAD~1: not yet" lacks "$TMP/long-HEAD~1/2017/03/29/long/index.html" "The line the edit added."
+check "packed, the long post at HEAD~1: whole" has "$TMP/long-HEAD~1/2017/03/29/long/index.html" "Line 59 of the long post, different from every other line."
 
 # A clone has its objects in a pack too, and gives the same site.
 git clone -q "$R" "$TMP/clone"
+rm -rf "$TMP/.crier-cache"
 crier build -C "$TMP/clone" -o "$TMP/cloned" -q
 built "a clone: exit 0"
 check "a clone gives the same site" diff -r "$TMP/loose" "$TMP/cloned"
@@ -216,15 +241,21 @@ p = sys.argv[1]
 raw = z.decompress(open(p, "rb").read())
 data = eval(sys.argv[2])
 open(p, "wb").write(data)' "$o" "$2"
+	damaged_build "$1" "$L/output"
+}
+
+# damaged_build NAME OUTPUT: builds $TMP/d, whose blob of posts/p7.md is
+# damaged, into OUTPUT, which must be left as $TMP/before says.
+damaged_build() {
 	# Another commit, so that the build is not "up to date".
 	post "$TMP/d" p8.md "Eight" "2017-03-08 10:00 +0000" "[Alerts]" "Eight, again."
 	commit_all "$TMP/d" "touch eight"
 	# Without the post cache, which would not read the blob at all.
-	rm -rf "$L/.crier-cache"
-	crier build -C "$TMP/d" -o "$L/output" -q
+	rm -rf "$(dirname "$2")/.crier-cache"
+	crier build -C "$TMP/d" -o "$2" -q
 	check "$1: exit status not 0" [ "$rc" -ne 0 ]
-	check "$1: the error names the post" has "$TMP/stderr" "posts/p7.md"
-	snapshot "$L/output" >"$TMP/after"
+	check "$1: the error names the post" has "$TMP/stderr" "posts/p7.md: error: cannot read from git"
+	snapshot "$2" >"$TMP/after"
 	check "$1: the published output is as it was" same "$TMP/before" "$TMP/after"
 }
 
@@ -234,5 +265,33 @@ damage "a bad checksum" 'z.compress(raw)[:-1] + bytes([z.compress(raw)[-1] ^ 1])
 damage "a header with the wrong size" 'z.compress(raw.replace(b" ", b" 9", 1))'
 damage "a header of another type" 'z.compress(b"tree" + raw[4:])'
 damage "an empty file" 'b""'
+
+# --- Damaged packed objects -----------------------------------------------
+# The same post's blob, packed, with one byte of its stream changed: in
+# the zlib header, in the deflated bytes, in the checksum at its end.
+# pack.c cannot read it, nor can libgit2, which says why.
+P=$TMP/packed-repo
+cp -r "$L" "$P"
+git -C "$P" repack -q -a -d
+rm -rf "$P/.crier-cache"
+crier build -C "$P" -q
+built "packed damage: the first build"
+snapshot "$P/output" >"$TMP/before"
+set -- $(git -C "$P" verify-pack -v "$P"/.git/objects/pack/*.idx | grep "^$blob ")
+check "packed damage: p7.md is a whole object in the pack" [ "$2" = blob ] && [ $# -eq 5 ]
+size=$4 at=$5
+for where in "the zlib header:2" "the deflated bytes:$((size / 2))" "the checksum:$((size - 1))"; do
+	name=${where%:*}
+	rm -rf "$TMP/d"
+	cp -r "$P" "$TMP/d"
+	pk=$(ls "$TMP/d"/.git/objects/pack/*.pack)
+	chmod u+w "$pk"
+	python3 -c 'import sys
+p, at = sys.argv[1], int(sys.argv[2])
+b = bytearray(open(p, "rb").read())
+b[at] ^= 0x55
+open(p, "wb").write(b)' "$pk" "$((at + ${where##*:}))"
+	damaged_build "packed, $name damaged" "$P/output"
+done
 
 done_testing
