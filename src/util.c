@@ -142,15 +142,25 @@ int
 utf8_check(const char *str, size_t n, size_t *offset, long *line)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	size_t i = 0, len, k;
 	unsigned long cp, min;
+	uint64_t w;
 	long ln = 1;
+	const char *nl;
 
 	while (i < n) {
+		/* Eight bytes of ASCII without a NUL at a time: most of a post. */
+		if (n - i >= 8) {
+			memcpy(&w, s + i, 8);
+			if (((w | ~((w | highs) - ones)) & highs) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (s[i] < 0x80) {
 			if (s[i] == '\0')
 				goto bad;
-			ln += s[i] == '\n';
 			i++;
 			continue;
 		}
@@ -176,6 +186,9 @@ utf8_check(const char *str, size_t n, size_t *offset, long *line)
 	}
 	return 0;
 bad:
+	/* Lines are counted only for the message. */
+	for (k = 0; (nl = memchr(str + k, '\n', i - k)) != NULL; k = (size_t)(nl - str) + 1)
+		ln++;
 	*offset = i;
 	*line = ln;
 	return -1;

@@ -410,6 +410,98 @@ test_numbers(void)
 	buf_free(&b);
 }
 
+/*
+ * utf8_check against a byte-at-a-time decoder, on strings that put each
+ * kind of bad byte at every offset of a run of ASCII (its fast path reads
+ * eight bytes at a time), and on random strings of good and bad pieces.
+ */
+static int
+utf8_ref(const unsigned char *s, size_t n, size_t *off, long *line)
+{
+	size_t i = 0, len, k;
+	unsigned long cp, min;
+	long ln = 1;
+
+	while (i < n) {
+		if (s[i] == 0)
+			break;
+		if (s[i] < 0x80) {
+			ln += s[i++] == '\n';
+			continue;
+		}
+		if ((s[i] & 0xE0) == 0xC0)
+			len = 2, cp = s[i] & 0x1F, min = 0x80;
+		else if ((s[i] & 0xF0) == 0xE0)
+			len = 3, cp = s[i] & 0x0F, min = 0x800;
+		else if ((s[i] & 0xF8) == 0xF0)
+			len = 4, cp = s[i] & 0x07, min = 0x10000;
+		else
+			break;
+		if (len > n - i)
+			break;
+		for (k = 1; k < len && (s[i + k] & 0xC0) == 0x80; k++)
+			cp = cp << 6 | (s[i + k] & 0x3F);
+		if (k < len || cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+			break;
+		i += len;
+	}
+	*off = i;
+	*line = ln;
+	return i < n ? -1 : 0;
+}
+
+static int
+utf8_same(const unsigned char *s, size_t n)
+{
+	size_t off = 0, roff = 0;
+	long line = 0, rline = 0;
+	int rc = utf8_check((const char *)s, n, &off, &line), rrc = utf8_ref(s, n, &roff, &rline);
+
+	return rc == rrc && (rc == 0 || (off == roff && line == rline));
+}
+
+static void
+test_utf8(void)
+{
+	static const char *const pieces[] = {
+		"a", "b\n", "\n", "0123456789abcdef", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x99\x82",
+		"\x80", "\xc3", "\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff", "\xe2\x82",
+	};
+	unsigned char s[96];
+	size_t n, off, pos, i, k, bad = 0, worse = 0;
+	long line;
+	unsigned seed = 1;
+
+	/* A bad byte (a NUL, a stray continuation, a lead without its end) at every offset. */
+	for (k = 0; k < 3; k++)
+		for (pos = 0; pos < 40; pos++) {
+			for (i = 0; i < 48; i++)
+				s[i] = i % 7 == 6 ? '\n' : 'x';
+			s[pos] = k == 0 ? 0x00 : k == 1 ? 0x80 : 0xE2;
+			if (utf8_check((const char *)s, 48, &off, &line) != -1 || off != pos ||
+			    line != (long)(pos / 7 + 1))
+				bad++;
+		}
+	INT_EQ((long long)bad, 0, "utf8_check: a bad byte at every offset, with its line");
+	OK(utf8_check("plain ASCII, more than eight bytes\n", 35, &off, &line) == 0,
+	    "utf8_check: ASCII is good");
+	for (i = 0; i < 5000; i++) {
+		n = 0;
+		while (n < 64) {
+			seed = seed * 1103515245u + 12345u;
+			k = (seed >> 16) % (sizeof(pieces) / sizeof(pieces[0]));
+			/* Mostly good pieces, so that a bad one comes after runs of good. */
+			if (k >= 7 && (seed >> 8) % 8 != 0)
+				k = (seed >> 4) % 7;
+			memcpy(s + n, pieces[k], strlen(pieces[k]));
+			n += strlen(pieces[k]);
+		}
+		if (!utf8_same(s, n))
+			worse++;
+	}
+	INT_EQ((long long)worse, 0, "utf8_check: as a byte-at-a-time decoder on 5000 random strings");
+}
+
 int
 main(void)
 {
@@ -421,6 +513,7 @@ main(void)
 	test_posts();
 	test_dirs();
 	test_numbers();
+	test_utf8();
 	printf("1..%d\n", tests);
 	return failed ? 1 : 0;
 }
