@@ -3,8 +3,10 @@
  * ("SECONDS NANOSECONDS PATH", sorted by path), and the hash of all that,
  * so that a damaged record is never trusted.
  */
+#define _DEFAULT_SOURCE	/* d_type */
 #include "dirs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -292,4 +294,15 @@ dirs_save(const struct dirs *r, const char *file, uint64_t tag)
 	ok = buf_save_file(&b, file) == 0;
 	buf_free(&b);
 	return ok ? 0 : -1;
+}
+
+int
+open_subdir(DIR *dp, const struct dirent *de)
+{
+	struct stat st;
+
+	if (de->d_type != DT_DIR && (de->d_type != DT_UNKNOWN ||
+	    fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)))
+		return -2;
+	return openat(dirfd(dp), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }

@@ -8,6 +8,7 @@
 #ifndef CRIER_DIRS_H
 #define CRIER_DIRS_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,5 +37,12 @@ void dirs_update(struct dirs *r, const char *root, char *const *paths, size_t n)
 int dirs_save(const struct dirs *r, const char *file, uint64_t tag);
 
 void dirs_free(struct dirs *r);
+
+/*
+ * The entry de of the folder read by dp, opened as a folder (a symbolic
+ * link is not followed): its descriptor; -1 with errno if it cannot be
+ * opened; -2 if it is not a folder.
+ */
+int open_subdir(DIR *dp, const struct dirent *de);
 
 #endif

@@ -442,10 +442,9 @@ foreign_walk(struct foreign *f, int fd, struct buf *rel)
 {
 	DIR *dp = fdopendir(fd);
 	struct dirent *de;
-	struct stat st;
 	size_t len = rel->len;
 	const char *name;
-	int sub, isdir;
+	int sub;
 
 	if (dp == NULL) {
 		close(fd);
@@ -458,12 +457,7 @@ foreign_walk(struct foreign *f, int fd, struct buf *rel)
 		if (len > 0)
 			buf_putc(rel, '/');
 		buf_puts(rel, de->d_name);
-		isdir = de->d_type == DT_DIR;
-		if (de->d_type == DT_UNKNOWN)
-			isdir = fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-			    S_ISDIR(st.st_mode);
-		if (isdir) {
-			sub = openat(dirfd(dp), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if ((sub = open_subdir(dp, de)) != -2) {
 			if (sub >= 0)
 				foreign_walk(f, sub, rel);
 			continue;

@@ -8,6 +8,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +18,7 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "dirs.h"
 #include "loose.h"
 #include "pack.h"
 #include "repo_git.h"
@@ -497,6 +500,182 @@ repo_files_free(struct repo_file *files, size_t n)
 	free(files);
 }
 
+/* 1 if the file at fd's path matches index entry e as git recorded it before written. */
+static int
+stat_matches(int fd, const git_index_entry *e, const struct stat *index_st)
+{
+	struct stat st;
+
+	if (GIT_INDEX_ENTRY_STAGE(e) != 0 || (e->flags_extended & GIT_INDEX_ENTRY_EXTENDED_FLAGS) ||
+	    (e->mode != 0100644 && e->mode != 0100755) ||
+	    fstatat(fd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	/* Written in the index's own instant or after: git would look at the bytes. */
+	if (e->mtime.seconds > (int32_t)index_st->st_mtim.tv_sec ||
+	    (e->mtime.seconds == (int32_t)index_st->st_mtim.tv_sec &&
+	    e->mtime.nanoseconds >= (uint32_t)index_st->st_mtim.tv_nsec))
+		return 0;
+	return e->file_size == (uint32_t)st.st_size &&
+	    e->mtime.seconds == (int32_t)st.st_mtim.tv_sec &&
+	    e->mtime.nanoseconds == (uint32_t)st.st_mtim.tv_nsec &&
+	    e->ctime.seconds == (int32_t)st.st_ctim.tv_sec &&
+	    e->ctime.nanoseconds == (uint32_t)st.st_ctim.tv_nsec &&
+	    e->ino == (uint32_t)st.st_ino;
+}
+
+/* A look at the work tree, shared by two threads. */
+struct clean_job {
+	int fd;				/* the work tree */
+	struct stat index_st;		/* the index file */
+	const git_index_entry **e;	/* the entries below the folder with the suffix */
+	const char **paths;		/* their paths, sorted by strcmp */
+	size_t n;
+	const char *suffix;
+	_Atomic size_t next;		/* the next entry no thread has taken */
+	_Atomic int bad;		/* a thread found something git must look at */
+	struct buf path;		/* the walk's: the folder walked */
+	pthread_t thread;
+};
+
+/* Entries are taken a run at a time. */
+#define CLEAN_RUN 256
+
+static void
+stat_entries(struct clean_job *j)
+{
+	size_t i, start;
+
+	while (!j->bad && (start = atomic_fetch_add(&j->next, CLEAN_RUN)) < j->n)
+		for (i = start; i < start + CLEAN_RUN && i < j->n; i++)
+			if (!stat_matches(j->fd, j->e[i], &j->index_st)) {
+				j->bad = 1;
+				return;
+			}
+}
+
+static int
+cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * 1 if every file below the work tree's folder j->path (open at fd)
+ * whose name ends in the suffix is one of the entries.
+ */
+static int
+none_untracked(struct clean_job *j, int fd)
+{
+	struct buf *path = &j->path;
+	const char *key;
+	struct dirent *de;
+	size_t len = path->len;
+	int sub, ok = 1;
+	DIR *dp;
+
+	if ((dp = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	while (ok && !j->bad && (de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		path->len = len;
+		buf_printf(path, "/%s", de->d_name);
+		if ((sub = open_subdir(dp, de)) != -2)
+			ok = sub >= 0 && none_untracked(j, sub);
+		else if (str_suffix(de->d_name, j->suffix)) {
+			key = buf_str(path);
+			ok = bsearch(&key, j->paths, j->n, sizeof(*j->paths), cmp_path) != NULL;
+		}
+	}
+	closedir(dp);
+	path->len = len;
+	return ok;
+}
+
+/* The second thread: the walk, then a share of the stats. */
+static void *
+walk_worktree(void *arg)
+{
+	struct clean_job *j = arg;
+	size_t len = j->path.len;
+	int sub;
+
+	/* The folder itself: without it, libgit2 says which posts are deleted. */
+	j->path.len = len - 1;
+	sub = openat(j->fd, buf_str(&j->path), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sub < 0 ? errno != ENOENT : !none_untracked(j, sub))
+		j->bad = 1;
+	stat_entries(j);
+	return NULL;
+}
+
+/*
+ * 1 if the work tree's files below dir whose names end in suffix surely
+ * are as the index has them: each entry a file whose size, times and
+ * inode are those git recorded, before it wrote the index, and no such
+ * file outside the index.  This is what git looks at before the bytes.
+ * 0 if anything is otherwise or cannot be told, and libgit2 finds out:
+ * it stats every file by its whole path, on one thread, several times
+ * longer on a large posts folder, where a build with nothing to do did
+ * little else.
+ */
+static int
+worktree_clean(struct repo *r, const char *dir, const char *suffix)
+{
+	const char *workdir = git_repository_workdir(r->git);
+	const git_index_entry *e;
+	struct clean_job j = { .fd = -1, .path = BUF_INIT };
+	git_index *idx = NULL;
+	size_t i, n, cap = 0;
+	int started = 0, ok = 0;
+
+	if (workdir == NULL || git_repository_index(&idx, r->git) < 0 ||
+	    (git_index_caps(idx) & GIT_INDEX_CAPABILITY_IGNORE_CASE) ||
+	    git_index_path(idx) == NULL || stat(git_index_path(idx), &j.index_st) < 0 ||
+	    (j.fd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		goto out;
+	j.suffix = suffix;
+	buf_printf(&j.path, "%s/", dir);
+	n = git_index_entrycount(idx);
+	if (git_index_find_prefix(&i, idx, buf_str(&j.path)) < 0)
+		i = n;
+	for (; i < n; i++) {
+		e = git_index_get_byindex(idx, i);
+		if (strncmp(e->path, buf_str(&j.path), j.path.len) != 0)
+			break;
+		if (!str_suffix(e->path, suffix))
+			continue;
+		j.e = xgrow(j.e, &cap, j.n + 1, sizeof(*j.e));
+		j.e[j.n++] = e;
+	}
+	j.paths = xcalloc(j.n + 1, sizeof(*j.paths));
+	for (i = 0; i < j.n; i++)
+		j.paths[i] = j.e[i]->path;
+	/* The index is in that order already (git sorts by bytes): sorted only if not. */
+	for (i = 1; i < j.n && strcmp(j.paths[i - 1], j.paths[i]) < 0; i++)
+		;
+	if (i < j.n)
+		xqsort(j.paths, j.n, sizeof(*j.paths), cmp_path);
+	if (pthread_create(&j.thread, NULL, walk_worktree, &j) == 0)
+		started = 1;
+	else
+		walk_worktree(&j);
+	stat_entries(&j);
+	if (started)
+		pthread_join(j.thread, NULL);
+	ok = !j.bad;
+out:
+	if (j.fd >= 0)
+		close(j.fd);
+	free(j.e);
+	free(j.paths);
+	buf_free(&j.path);
+	git_index_free(idx);
+	return ok;
+}
+
 void
 repo_warn_uncommitted(struct repo *r, const char *dir, const char *suffix, struct diag *d)
 {
@@ -512,7 +691,9 @@ repo_warn_uncommitted(struct repo *r, const char *dir, const char *suffix, struc
 	if (git_repository_is_bare(r->git))
 		goto out;
 	specs[0] = spec;
-	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	/* The index against the commit is cheap: libgit2 compares ids. */
+	opts.show = worktree_clean(r, dir, suffix) ? GIT_STATUS_SHOW_INDEX_ONLY :
+	    GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
 	opts.pathspec.strings = specs;
 	opts.pathspec.count = 1;

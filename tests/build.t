@@ -406,6 +406,67 @@ crier build -q -C "$R"
 check "-q: no warnings" lines "$TMP/stderr" 0
 check "-q: no summary" lines "$TMP/stdout" 0
 
+# --- Uncommitted posts, told from the index ---------------------------------
+# When every post's file is as the index recorded it (size, times, inode)
+# and older than the index, and no other post file is there, crier knows
+# the posts folder is clean without libgit2's status of the work tree; it
+# asks libgit2 only when something differs.  Every kind of change must
+# still be told, and a file only touched is not one.
+
+# quick_repo DIR: three posts, one in a folder, committed with their files
+# older than the index (not "racily clean", which git would hash).
+quick_repo() {
+	new_repo "$1"
+	post "$1" a.md "Alpha" "2017-01-01" ""
+	post "$1" b.md "Bravo" "2017-01-02" ""
+	mkdir -p "$1/posts/sub"
+	post "$1" sub/c.md "Charlie" "2017-01-03" ""
+	touch -d '2020-01-01 00:00:00' "$1"/posts/*.md "$1"/posts/sub/*.md
+	commit_all "$1" "three"
+}
+Q=$TMP/quick
+quick_repo "$Q"
+crier build -C "$Q"
+built "index: a clean folder: exit 0"
+check "index: a clean folder: no warning" lacks "$TMP/stderr" "warning"
+quick_repo "$Q"
+sed -i 's/Alpha/Alphx/' "$Q/posts/a.md"
+crier build -C "$Q"
+check "index: an edit of the same size is told" has "$TMP/stderr" \
+	"posts/a.md: warning: has uncommitted changes"
+quick_repo "$Q"
+touch "$Q/posts/a.md"
+crier build -C "$Q"
+check "index: a file only touched is not a change" lacks "$TMP/stderr" "warning"
+quick_repo "$Q"
+rm "$Q/posts/b.md"
+crier build -C "$Q"
+check "index: a file removed is told" has "$TMP/stderr" \
+	"posts/b.md: warning: deleted but not committed"
+quick_repo "$Q"
+post "$Q" sub/d.md "Delta" "2017-01-04" ""
+crier build -C "$Q"
+check "index: a new post in a folder is told" has "$TMP/stderr" \
+	"posts/sub/d.md: warning: not committed"
+quick_repo "$Q"
+echo notes >"$Q/posts/notes.txt"
+crier build -C "$Q"
+check "index: a new file that is no post is not told" lacks "$TMP/stderr" "warning"
+quick_repo "$Q"
+post "$Q" e.md "Echo" "2017-01-05" ""
+touch -d '2020-01-02 00:00:00' "$Q/posts/e.md"
+git -C "$Q" add posts/e.md
+crier build -C "$Q"
+check "index: a post staged, not committed, is told" has "$TMP/stderr" \
+	"posts/e.md: warning: not committed"
+quick_repo "$Q"
+sed -i 's/Alpha/Alphx/' "$Q/posts/a.md"
+touch -d '2020-01-02 00:00:00' "$Q/posts/a.md"
+git -C "$Q" add posts/a.md
+crier build -C "$Q"
+check "index: an edit staged, not committed, is told" has "$TMP/stderr" \
+	"posts/a.md: warning: has uncommitted changes"
+
 # --- --ref, -C, -o ---------------------------------------------------------
 
 R=$TMP/refs
