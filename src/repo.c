@@ -500,7 +500,38 @@ repo_files_free(struct repo_file *files, size_t n)
 	free(files);
 }
 
-/* 1 if the file at fd's path matches index entry e as git recorded it before written. */
+/* Files larger than this are left to libgit2 to compare. */
+#define MAX_HASHED ((off_t)16 << 20)
+
+/* 1 if the file path below fd, of size bytes, holds the bytes of blob id. */
+static int
+same_blob(int fd, const char *path, off_t size, const git_oid *id)
+{
+	git_oid got;
+	char *data;
+	ssize_t n = 0;
+	size_t len = 0;
+	int f, same = 0;
+
+	if (size > MAX_HASHED || (f = openat(fd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return 0;
+	data = xmalloc((size_t)size + 1);
+	while (len <= (size_t)size && (n = read(f, data + len, (size_t)size + 1 - len)) > 0)
+		len += (size_t)n;
+	close(f);
+	same = n == 0 && len == (size_t)size && git_odb_hash(&got, data, len, GIT_OBJECT_BLOB) == 0 &&
+	    git_oid_equal(&got, id);
+	free(data);
+	return same;
+}
+
+/*
+ * 1 if the file at fd's path is as index entry e has it: by what git
+ * recorded of it, or, if the file was written in the index's own instant
+ * or after, or its times differ, by its bytes.  (libgit2 would also find
+ * such a file unchanged, unless a filter such as autocrlf applies: then
+ * its bytes differ from the blob's, and libgit2 is asked.)
+ */
 static int
 stat_matches(int fd, const git_index_entry *e, const struct stat *index_st)
 {
@@ -508,19 +539,20 @@ stat_matches(int fd, const git_index_entry *e, const struct stat *index_st)
 
 	if (GIT_INDEX_ENTRY_STAGE(e) != 0 || (e->flags_extended & GIT_INDEX_ENTRY_EXTENDED_FLAGS) ||
 	    (e->mode != 0100644 && e->mode != 0100755) ||
-	    fstatat(fd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+	    fstatat(fd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_mode & 0100) != (e->mode & 0100))
 		return 0;
-	/* Written in the index's own instant or after: git would look at the bytes. */
-	if (e->mtime.seconds > (int32_t)index_st->st_mtim.tv_sec ||
+	if ((e->mtime.seconds < (int32_t)index_st->st_mtim.tv_sec ||
 	    (e->mtime.seconds == (int32_t)index_st->st_mtim.tv_sec &&
-	    e->mtime.nanoseconds >= (uint32_t)index_st->st_mtim.tv_nsec))
-		return 0;
-	return e->file_size == (uint32_t)st.st_size &&
+	    e->mtime.nanoseconds < (uint32_t)index_st->st_mtim.tv_nsec)) &&
+	    e->file_size == (uint32_t)st.st_size &&
 	    e->mtime.seconds == (int32_t)st.st_mtim.tv_sec &&
 	    e->mtime.nanoseconds == (uint32_t)st.st_mtim.tv_nsec &&
 	    e->ctime.seconds == (int32_t)st.st_ctim.tv_sec &&
 	    e->ctime.nanoseconds == (uint32_t)st.st_ctim.tv_nsec &&
-	    e->ino == (uint32_t)st.st_ino;
+	    e->ino == (uint32_t)st.st_ino)
+		return 1;
+	return same_blob(fd, e->path, st.st_size, &e->id);
 }
 
 /* A look at the work tree, shared by two threads. */

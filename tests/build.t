@@ -409,9 +409,10 @@ check "-q: no summary" lines "$TMP/stdout" 0
 # --- Uncommitted posts, told from the index ---------------------------------
 # When every post's file is as the index recorded it (size, times, inode)
 # and older than the index, and no other post file is there, crier knows
-# the posts folder is clean without libgit2's status of the work tree; it
-# asks libgit2 only when something differs.  Every kind of change must
-# still be told, and a file only touched is not one.
+# the posts folder is clean without libgit2's status of the work tree;
+# where the record differs it compares the bytes, and it asks libgit2 only
+# when something did change.  Every kind of change must still be told,
+# and a file only touched is not one.
 
 # quick_repo DIR: three posts, one in a folder, committed with their files
 # older than the index (not "racily clean", which git would hash).
@@ -438,6 +439,19 @@ quick_repo "$Q"
 touch "$Q/posts/a.md"
 crier build -C "$Q"
 check "index: a file only touched is not a change" lacks "$TMP/stderr" "warning"
+quick_repo "$Q"
+chmod +x "$Q/posts/a.md"
+crier build -C "$Q"
+check "index: a file made executable is told" has "$TMP/stderr" \
+	"posts/a.md: warning: has uncommitted changes"
+# Edited and committed at once: the file is as new as the index, and its bytes tell.
+quick_repo "$Q"
+echo "More." >>"$Q/posts/a.md"
+git -C "$Q" commit -q -a -m "more"
+echo "Again." >>"$Q/posts/b.md"
+git -C "$Q" commit -q -a -m "again"
+crier build -C "$Q"
+check "index: posts edited and committed at once: no warning" lacks "$TMP/stderr" "warning"
 quick_repo "$Q"
 rm "$Q/posts/b.md"
 crier build -C "$Q"
