@@ -242,7 +242,7 @@ next:
 static int
 load_posts(struct repo *r, struct repo_file *files, size_t nfiles, int worktree,
     const struct config *cfg, struct cache *cache, int jobs, struct post *posts, int *ok,
-    struct arena ***arenas, size_t *narenas, struct diag *d)
+    struct arena ***arenas, size_t *narenas, struct repo_reads *reads, struct diag *d)
 {
 	struct loader *ls;
 	_Atomic size_t next = 0;
@@ -280,9 +280,11 @@ load_posts(struct repo *r, struct repo_file *files, size_t nfiles, int worktree,
 		}
 	}
 	load_run(&ls[0]);
+	repo_add_reads(r, reads);
 	for (i = 1; i < n; i++)
 		if (ls[i].r != NULL) {
 			pthread_join(ls[i].thread, NULL);
+			repo_add_reads(ls[i].r, reads);
 			repo_free(ls[i].r);
 		}
 	for (i = 0; i < n; i++) {
@@ -409,6 +411,7 @@ build_run(const struct build_opts *o)
 	struct site *s = NULL;
 	struct history *h = NULL;
 	struct history_job *job = NULL;
+	struct repo_reads reads = { 0, 0, 0 };
 	struct pages *prev = NULL, *pages = NULL;
 	struct arena **arenas = NULL;
 	size_t narenas = 0;
@@ -462,8 +465,10 @@ build_run(const struct build_opts *o)
 	 * Under -q nobody would read it, and on a large work tree it costs
 	 * a stat of every post, so it is not looked for.
 	 */
-	if (o->ref == NULL && !o->worktree && !o->quiet && repo_is_head(r))
-		repo_warn_uncommitted(r, cfg->posts, ".md", &d);
+	if (o->ref == NULL && !o->worktree && !o->quiet && repo_is_head(r) &&
+	    !repo_warn_uncommitted(r, cfg->posts, ".md", &d) && o->verbose)
+		fputs("crier: the posts in the work tree are not all as the index has them: "
+		    "libgit2 looked at them\n", stderr);
 	/* A build of the same inputs as the last one has nothing to do. */
 	if (d.errors == 0 && th != NULL && out != NULL && !o->worktree) {
 		want_state(&st_want, r, th, o);
@@ -496,9 +501,9 @@ build_run(const struct build_opts *o)
 	if (outdir != NULL)
 		cache = cache_open(outdir, cfg, nfiles, &d);
 	if (load_posts(r, files, nfiles, o->worktree, cfg, cache, jobs, posts, ok, &arenas,
-	    &narenas, &d) < 0)
+	    &narenas, &reads, &d) < 0)
 		goto out;
-	repo_files_read(r);
+	repo_done_reading(r);
 	/* Its error, if any, comes before the cache is written: a build that fails writes none. */
 	if (foreign) {
 		output_foreign_finish(out, &d);
@@ -518,9 +523,13 @@ build_run(const struct build_opts *o)
 		posts[nposts++] = *p;
 	}
 	lap(o, &t, "read and render posts");
-	if (o->verbose)
+	if (o->verbose) {
 		fprintf(stderr, "crier: %zu posts from the cache, %zu parsed\n", cache_hits(cache),
 		    nfiles - cache_hits(cache));
+		if (!o->worktree)
+			fprintf(stderr, "crier: files read from git: %zu loose, %zu packed, "
+			    "%zu through libgit2\n", reads.loose, reads.packed, reads.libgit2);
+	}
 	h = job ? history_finish(job, &d) : history_none();
 	job = NULL;
 	lap(o, &t, "wait for history");

@@ -3,7 +3,7 @@
  * ("SECONDS NANOSECONDS PATH", sorted by path), and the hash of all that,
  * so that a damaged record is never trusted.
  */
-#define _DEFAULT_SOURCE	/* d_type */
+#define _DEFAULT_SOURCE	/* d_type, where there is one */
 #include "dirs.h"
 
 #include <dirent.h>
@@ -297,12 +297,17 @@ dirs_save(const struct dirs *r, const char *file, uint64_t tag)
 }
 
 int
-open_subdir(DIR *dp, const struct dirent *de)
+dirs_open_sub(DIR *dp, const struct dirent *de)
 {
 	struct stat st;
 
-	if (de->d_type != DT_DIR && (de->d_type != DT_UNKNOWN ||
-	    fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)))
+#ifdef DT_DIR
+	/* Where the folder says what each entry is, a file costs no stat. */
+	if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
 		return -2;
+	if (de->d_type == DT_UNKNOWN)
+#endif
+		if (fstatat(dirfd(dp), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+			return -2;
 	return openat(dirfd(dp), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }

@@ -4,6 +4,7 @@
  * folders all have the mtimes recorded has had no file added or removed
  * since: that is how crier knows, without reading every folder, that
  * nobody put files into its output, or took files from its cache.
+ * And, for the walks that do read every folder, how to go down a level.
  */
 #ifndef CRIER_DIRS_H
 #define CRIER_DIRS_H
@@ -43,6 +44,6 @@ void dirs_free(struct dirs *r);
  * link is not followed): its descriptor; -1 with errno if it cannot be
  * opened; -2 if it is not a folder.
  */
-int open_subdir(DIR *dp, const struct dirent *de);
+int dirs_open_sub(DIR *dp, const struct dirent *de);
 
 #endif

@@ -393,7 +393,7 @@ struct walker {
 	git_repository *repo;	/* the walk thread's own handle */
 	git_odb *odb;		/* its object database */
 	char *objdir;		/* its objects folder, for loose_read */
-	struct pack *pack;	/* its packs, for pack_read */
+	struct pack *pack;	/* this thread's reader of its packs */
 	const char *dir;	/* the posts folder */
 	struct raw *recent[4];	/* the posts trees read last, most recently used first */
 	struct deltas ds;	/* the changes of the commit being walked */

@@ -457,7 +457,7 @@ foreign_walk(struct foreign *f, int fd, struct buf *rel)
 		if (len > 0)
 			buf_putc(rel, '/');
 		buf_puts(rel, de->d_name);
-		if ((sub = open_subdir(dp, de)) != -2) {
+		if ((sub = dirs_open_sub(dp, de)) != -2) {
 			if (sub >= 0)
 				foreign_walk(f, sub, rel);
 			continue;

@@ -13,7 +13,7 @@
  * was mapped; whatever does not add up makes the read give up, and the
  * caller asks libgit2.
  */
-#define _DEFAULT_SOURCE	/* madvise */
+#define _DEFAULT_SOURCE	/* madvise, where there is one */
 #include "pack.h"
 
 #include <dirent.h>
@@ -65,15 +65,15 @@ struct kept {
 
 /* The packs of an objects folder: mapped once, read by any thread. */
 struct packs {
-	char *objdir;
-	struct packfile *p;
+	char *objdir;		/* the objects folder */
+	struct packfile *p;	/* the packs that could be mapped */
 	size_t np;
 	_Atomic int refs;	/* its opener's and its readers' */
 };
 
 struct pack {
-	struct packs *ps;
-	const struct packfile *p;	/* ps's, for short */
+	struct packs *ps;	/* what it reads */
+	const struct packfile *p;	/* ps's packs, for short */
 	size_t np;
 	struct kept keep[PACK_KEEP];	/* most recently rebuilt first */
 	struct libdeflate_decompressor *z;
@@ -249,9 +249,13 @@ packs_drop(struct packs *ps)
 {
 	size_t i;
 
-	/* posix_madvise's POSIX_MADV_DONTNEED does nothing in glibc. */
 	for (i = 0; i < ps->np; i++)
+#ifdef MADV_DONTNEED
+		/* posix_madvise's POSIX_MADV_DONTNEED does nothing in glibc. */
 		madvise(ps->p[i].data, ps->p[i].len, MADV_DONTNEED);
+#else
+		posix_madvise(ps->p[i].data, ps->p[i].len, POSIX_MADV_DONTNEED);
+#endif
 }
 
 int

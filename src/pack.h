@@ -5,7 +5,8 @@
 
 /*
  * pack: objects read from git's packs: the history walk's trees, and the
- * posts' blobs.
+ * posts' blobs (libdeflate inflates a blob about twice as fast as
+ * libgit2's zlib, and a 100,000-post repository is mostly packed).
  *
  * libgit2 keeps no delta base over 1 MiB, so on a large posts folder
  * every tree stored as a delta is rebuilt from its full base, delta after

@@ -1,7 +1,8 @@
 /*
  * repo: libgit2.  The repository, the commit and its tree live as long
  * as the struct repo; blobs are copied out so that nothing borrowed from
- * libgit2 outlives its owner.
+ * libgit2 outlives its owner.  Blobs are read by loose.c and pack.c
+ * first: the packs are mapped once by repo_open and shared by its clones.
  */
 #include "repo.h"
 
@@ -33,6 +34,7 @@ struct repo {
 	char *objdir;		/* its objects folder, for loose_read */
 	struct packs *packs;	/* its packs, shared with the clones */
 	struct pack *pk;	/* this handle's reader of them, once one is read */
+	struct repo_reads reads;	/* how its blobs were read */
 };
 
 /*
@@ -250,6 +252,7 @@ read_blob(struct repo *r, const git_oid *id, const char *path, char **data,
 
 	switch (loose_read(r->objdir, id->id, "blob", data, len)) {
 	case 1:
+		r->reads.loose++;
 		return 1;
 	case -1:
 		diag_error(d, path, 0, "cannot read from git: the object %s is damaged",
@@ -265,6 +268,7 @@ read_blob(struct repo *r, const git_oid *id, const char *path, char **data,
 			*data = xmalloc(po->len + 1);
 			memcpy(*data, po->data, po->len + 1);
 			pack_put(po);
+			r->reads.packed++;
 			return 1;
 		}
 	}
@@ -278,7 +282,16 @@ read_blob(struct repo *r, const git_oid *id, const char *path, char **data,
 	(*data)[n] = '\0';
 	*len = (size_t)n;
 	git_blob_free(blob);
+	r->reads.libgit2++;
 	return 1;
+}
+
+void
+repo_add_reads(const struct repo *r, struct repo_reads *sum)
+{
+	sum->loose += r->reads.loose;
+	sum->packed += r->reads.packed;
+	sum->libgit2 += r->reads.libgit2;
 }
 
 int
@@ -329,8 +342,11 @@ repo_read_file(struct repo *r, struct repo_file *f, char **data, size_t *len,
 }
 
 void
-repo_files_read(struct repo *r)
+repo_done_reading(struct repo *r)
 {
+	/* Its reader keeps the last objects it read, each up to 256 MiB. */
+	pack_free(r->pk);
+	r->pk = NULL;
 	packs_drop(r->packs);
 }
 
@@ -502,18 +518,22 @@ repo_files_free(struct repo_file *files, size_t n)
 
 /* Files larger than this are left to libgit2 to compare. */
 #define MAX_HASHED ((off_t)16 << 20)
+/* More post files than this outside the index, and libgit2 looks at them. */
+#define MAX_MISSED 64
 
-/* 1 if the file path below fd, of size bytes, holds the bytes of blob id. */
+/* 1 if the file name below the folder fd, of size bytes, holds the bytes of blob id. */
 static int
-same_blob(int fd, const char *path, off_t size, const git_oid *id)
+same_blob(int fd, const char *name, off_t size, const git_oid *id)
 {
 	git_oid got;
 	char *data;
 	ssize_t n = 0;
 	size_t len = 0;
-	int f, same = 0;
+	int f, same;
 
-	if (size > MAX_HASHED || (f = openat(fd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	/* Non-blocking: a FIFO put there since the stat must not hang the build. */
+	if (size > MAX_HASHED ||
+	    (f = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return 0;
 	data = xmalloc((size_t)size + 1);
 	while (len <= (size_t)size && (n = read(f, data + len, (size_t)size + 1 - len)) > 0)
@@ -525,61 +545,69 @@ same_blob(int fd, const char *path, off_t size, const git_oid *id)
 	return same;
 }
 
-/*
- * 1 if the file at fd's path is as index entry e has it: by what git
- * recorded of it, or, if the file was written in the index's own instant
- * or after, or its times differ, by its bytes.  (libgit2 would also find
- * such a file unchanged, unless a filter such as autocrlf applies: then
- * its bytes differ from the blob's, and libgit2 is asked.)
- */
-static int
-stat_matches(int fd, const git_index_entry *e, const struct stat *index_st)
-{
-	struct stat st;
-
-	if (GIT_INDEX_ENTRY_STAGE(e) != 0 || (e->flags_extended & GIT_INDEX_ENTRY_EXTENDED_FLAGS) ||
-	    (e->mode != 0100644 && e->mode != 0100755) ||
-	    fstatat(fd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
-	    (st.st_mode & 0100) != (e->mode & 0100))
-		return 0;
-	if ((e->mtime.seconds < (int32_t)index_st->st_mtim.tv_sec ||
-	    (e->mtime.seconds == (int32_t)index_st->st_mtim.tv_sec &&
-	    e->mtime.nanoseconds < (uint32_t)index_st->st_mtim.tv_nsec)) &&
-	    e->file_size == (uint32_t)st.st_size &&
-	    e->mtime.seconds == (int32_t)st.st_mtim.tv_sec &&
-	    e->mtime.nanoseconds == (uint32_t)st.st_mtim.tv_nsec &&
-	    e->ctime.seconds == (int32_t)st.st_ctim.tv_sec &&
-	    e->ctime.nanoseconds == (uint32_t)st.st_ctim.tv_nsec &&
-	    e->ino == (uint32_t)st.st_ino)
-		return 1;
-	return same_blob(fd, e->path, st.st_size, &e->id);
-}
-
-/* A look at the work tree, shared by two threads. */
+/* A look at the work tree's posts folder, shared by two threads. */
 struct clean_job {
-	int fd;				/* the work tree */
-	struct stat index_st;		/* the index file */
-	const git_index_entry **e;	/* the entries below the folder with the suffix */
-	const char **paths;		/* their paths, sorted by strcmp */
-	size_t n;
-	const char *suffix;
+	int fd;				/* the folder, opened without following a link */
+	size_t skip;			/* the length of its path in the index, with the '/' */
+	struct stat index_st;		/* the index file, before the index was read */
+	int filemode;			/* the executable bit counts (core.filemode) */
+	const git_index_entry **e;	/* the index's post files below the folder */
+	const char **paths;		/* their paths, sorted by strcmp, for the walk */
+	unsigned char *hashed;		/* 1 where a file was compared by its bytes */
+	size_t n;			/* how many */
+	const char *suffix;		/* what a post file's name ends in */
 	_Atomic size_t next;		/* the next entry no thread has taken */
 	_Atomic int bad;		/* a thread found something git must look at */
-	struct buf path;		/* the walk's: the folder walked */
-	pthread_t thread;
+	struct buf path;		/* the walk's folder, as the index names it */
+	size_t found;			/* entries the walk met, in folders, not links */
+	char **missed;			/* post files it met that the index lacks */
+	size_t nmissed, capmissed;
+	pthread_t thread;		/* the walk's */
 };
 
-/* Entries are taken a run at a time. */
+/*
+ * 1 if entry i's file is as the index has it: by what git recorded of
+ * it, or, if the file was written in the index's own instant or after
+ * (git's "racily clean"), or its times differ, by its bytes.  (Whether
+ * a filter such as autocrlf makes the bytes differ is asked after.)
+ */
+static int
+entry_unchanged(struct clean_job *j, size_t i)
+{
+	const git_index_entry *e = j->e[i];
+	const struct timespec *t = &j->index_st.st_mtim;
+	struct stat st;
+	uint32_t msec;
+
+	if (GIT_INDEX_ENTRY_STAGE(e) != 0 || (e->flags_extended & GIT_INDEX_ENTRY_EXTENDED_FLAGS) ||
+	    (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE) ||
+	    fstatat(j->fd, e->path + j->skip, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode) || (j->filemode && !(st.st_mode & S_IXUSR) != !(e->mode & S_IXUSR)))
+		return 0;
+	/* git's times are 32-bit and unsigned. */
+	msec = (uint32_t)e->mtime.seconds;
+	if ((msec < (uint32_t)t->tv_sec ||
+	    (msec == (uint32_t)t->tv_sec && e->mtime.nanoseconds < (uint32_t)t->tv_nsec)) &&
+	    e->file_size == (uint32_t)st.st_size &&
+	    msec == (uint32_t)st.st_mtim.tv_sec && e->mtime.nanoseconds == (uint32_t)st.st_mtim.tv_nsec &&
+	    (uint32_t)e->ctime.seconds == (uint32_t)st.st_ctim.tv_sec &&
+	    e->ctime.nanoseconds == (uint32_t)st.st_ctim.tv_nsec && e->ino == (uint32_t)st.st_ino)
+		return 1;
+	j->hashed[i] = 1;
+	return same_blob(j->fd, e->path + j->skip, st.st_size, &e->id);
+}
+
+/* Entries are taken a run at a time, so that the threads seldom meet at the counter. */
 #define CLEAN_RUN 256
 
 static void
-stat_entries(struct clean_job *j)
+check_entries(struct clean_job *j)
 {
 	size_t i, start;
 
 	while (!j->bad && (start = atomic_fetch_add(&j->next, CLEAN_RUN)) < j->n)
 		for (i = start; i < start + CLEAN_RUN && i < j->n; i++)
-			if (!stat_matches(j->fd, j->e[i], &j->index_st)) {
+			if (!entry_unchanged(j, i)) {
 				j->bad = 1;
 				return;
 			}
@@ -592,66 +620,98 @@ cmp_path(const void *a, const void *b)
 }
 
 /*
- * 1 if every file below the work tree's folder j->path (open at fd)
- * whose name ends in the suffix is one of the entries.
+ * Reads the folder open at fd (j->path names it) and the folders below
+ * it, though not through links: counts the post files that are entries,
+ * and keeps those that are not.
  */
-static int
-none_untracked(struct clean_job *j, int fd)
+static void
+walk_posts(struct clean_job *j, int fd)
 {
 	struct buf *path = &j->path;
 	const char *key;
 	struct dirent *de;
 	size_t len = path->len;
-	int sub, ok = 1;
+	int sub;
 	DIR *dp;
 
 	if ((dp = fdopendir(fd)) == NULL) {
 		close(fd);
-		return 0;
+		j->bad = 1;
+		return;
 	}
-	while (ok && !j->bad && (de = readdir(dp)) != NULL) {
+	while (!j->bad && (de = readdir(dp)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		path->len = len;
 		buf_printf(path, "/%s", de->d_name);
-		if ((sub = open_subdir(dp, de)) != -2)
-			ok = sub >= 0 && none_untracked(j, sub);
+		if ((sub = dirs_open_sub(dp, de)) >= 0)
+			walk_posts(j, sub);
+		else if (sub == -1)
+			j->bad = 1;
 		else if (str_suffix(de->d_name, j->suffix)) {
 			key = buf_str(path);
-			ok = bsearch(&key, j->paths, j->n, sizeof(*j->paths), cmp_path) != NULL;
+			if (bsearch(&key, j->paths, j->n, sizeof(*j->paths), cmp_path) != NULL)
+				j->found++;
+			else if (j->nmissed == MAX_MISSED)
+				j->bad = 1;
+			else {
+				j->missed = xgrow(j->missed, &j->capmissed, j->nmissed + 1, sizeof(*j->missed));
+				j->missed[j->nmissed++] = xstrdup(key);
+			}
 		}
 	}
 	closedir(dp);
 	path->len = len;
-	return ok;
+	path->s[len] = '\0';
 }
 
-/* The second thread: the walk, then a share of the stats. */
+/* The second thread: the walk, then a share of the entries. */
 static void *
-walk_worktree(void *arg)
+walk_run(void *arg)
 {
 	struct clean_job *j = arg;
-	size_t len = j->path.len;
-	int sub;
+	int fd = dup(j->fd);
 
-	/* The folder itself: without it, libgit2 says which posts are deleted. */
-	j->path.len = len - 1;
-	sub = openat(j->fd, buf_str(&j->path), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (sub < 0 ? errno != ENOENT : !none_untracked(j, sub))
+	if (fd < 0)
 		j->bad = 1;
-	stat_entries(j);
+	else
+		walk_posts(j, fd);
+	check_entries(j);
 	return NULL;
 }
 
 /*
- * 1 if the work tree's files below dir whose names end in suffix surely
- * are as the index has them: each entry a file whose size, times and
- * inode are those git recorded, before it wrote the index, and no such
- * file outside the index.  This is what git looks at before the bytes.
- * 0 if anything is otherwise or cannot be told, and libgit2 finds out:
- * it stats every file by its whole path, on one thread, several times
- * longer on a large posts folder, where a build with nothing to do did
- * little else.
+ * Opens the folder dir of the work tree open at fd, a name at a time and
+ * following no link; -1 with errno if it cannot.
+ */
+static int
+open_nofollow(int fd, const char *dir)
+{
+	char *copy = xstrdup(dir), *name, *save = NULL;
+	int cur = fd, next = -1;
+
+	for (name = strtok_r(copy, "/", &save); name != NULL; name = strtok_r(NULL, "/", &save)) {
+		next = openat(cur, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cur != fd)
+			close(cur);
+		if (next < 0)
+			break;
+		cur = next;
+	}
+	free(copy);
+	return next;
+}
+
+/*
+ * 1 if the work tree's post files below dir (those whose names end in
+ * suffix) surely are as the index has them, so that libgit2 need only
+ * compare the index with the commit.  Each entry's file must be a file
+ * that git's record of it (size, times, inode), or else its bytes, say is
+ * unchanged, reached through folders, not links; every other post file
+ * there must be one git ignores.  0 if anything is otherwise or cannot be
+ * told, and libgit2 looks at the work tree: it stats every file by its
+ * whole path on one thread, several times longer on a large posts folder,
+ * where a build with nothing to do did little else.
  */
 static int
 worktree_clean(struct repo *r, const char *dir, const char *suffix)
@@ -659,30 +719,42 @@ worktree_clean(struct repo *r, const char *dir, const char *suffix)
 	const char *workdir = git_repository_workdir(r->git);
 	const git_index_entry *e;
 	struct clean_job j = { .fd = -1, .path = BUF_INIT };
+	git_filter_list *fl;
 	git_index *idx = NULL;
 	size_t i, n, cap = 0;
-	int started = 0, ok = 0;
+	int wd = -1, started = 0, ok = 0, ignored;
 
-	if (workdir == NULL || git_repository_index(&idx, r->git) < 0 ||
-	    (git_index_caps(idx) & GIT_INDEX_CAPABILITY_IGNORE_CASE) ||
-	    git_index_path(idx) == NULL || stat(git_index_path(idx), &j.index_st) < 0 ||
-	    (j.fd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	if (workdir == NULL || suffix == NULL || git_repository_index(&idx, r->git) < 0 ||
+	    (git_index_caps(idx) & GIT_INDEX_CAPABILITY_IGNORE_CASE) || git_index_path(idx) == NULL)
 		goto out;
+	/* The index's time is taken before it is read again: if anything, too early. */
+	if (stat(git_index_path(idx), &j.index_st) < 0 || git_index_read(idx, 0) < 0)
+		goto out;
+	j.filemode = !(git_index_caps(idx) & GIT_INDEX_CAPABILITY_NO_FILEMODE);
 	j.suffix = suffix;
 	buf_printf(&j.path, "%s/", dir);
+	j.skip = j.path.len;
 	n = git_index_entrycount(idx);
 	if (git_index_find_prefix(&i, idx, buf_str(&j.path)) < 0)
 		i = n;
 	for (; i < n; i++) {
 		e = git_index_get_byindex(idx, i);
-		if (strncmp(e->path, buf_str(&j.path), j.path.len) != 0)
+		if (strncmp(e->path, buf_str(&j.path), j.skip) != 0)
 			break;
 		if (!str_suffix(e->path, suffix))
 			continue;
 		j.e = xgrow(j.e, &cap, j.n + 1, sizeof(*j.e));
 		j.e[j.n++] = e;
 	}
+	if ((wd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		goto out;
+	if ((j.fd = open_nofollow(wd, dir)) < 0) {
+		/* No folder and no entries: nothing to tell. */
+		ok = errno == ENOENT && j.n == 0;
+		goto out;
+	}
 	j.paths = xcalloc(j.n + 1, sizeof(*j.paths));
+	j.hashed = xcalloc(j.n + 1, 1);
 	for (i = 0; i < j.n; i++)
 		j.paths[i] = j.e[i]->path;
 	/* The index is in that order already (git sorts by bytes): sorted only if not. */
@@ -690,25 +762,51 @@ worktree_clean(struct repo *r, const char *dir, const char *suffix)
 		;
 	if (i < j.n)
 		xqsort(j.paths, j.n, sizeof(*j.paths), cmp_path);
-	if (pthread_create(&j.thread, NULL, walk_worktree, &j) == 0)
+	j.path.len = j.skip - 1;
+	j.path.s[j.path.len] = '\0';
+	if (pthread_create(&j.thread, NULL, walk_run, &j) == 0)
 		started = 1;
 	else
-		walk_worktree(&j);
-	stat_entries(&j);
+		walk_run(&j);
+	check_entries(&j);
 	if (started)
 		pthread_join(j.thread, NULL);
-	ok = !j.bad;
+	/* Entries the walk did not meet are behind a link: libgit2 calls them deleted. */
+	if (j.bad || j.found != j.n)
+		goto out;
+	/* libgit2's status leaves out what git ignores. */
+	for (i = 0; i < j.nmissed; i++)
+		if (git_ignore_path_is_ignored(&ignored, r->git, j.missed[i]) < 0 || !ignored)
+			goto out;
+	/* A file a filter changes on its way in is compared as the filter makes it. */
+	for (i = 0; i < j.n; i++)
+		if (j.hashed[i]) {
+			if (git_filter_list_load(&fl, r->git, NULL, j.e[i]->path, GIT_FILTER_TO_ODB,
+			    GIT_FILTER_DEFAULT) < 0)
+				goto out;
+			if (fl != NULL) {
+				git_filter_list_free(fl);
+				goto out;
+			}
+		}
+	ok = 1;
 out:
 	if (j.fd >= 0)
 		close(j.fd);
+	if (wd >= 0)
+		close(wd);
+	for (i = 0; i < j.nmissed; i++)
+		free(j.missed[i]);
+	free(j.missed);
 	free(j.e);
 	free(j.paths);
+	free(j.hashed);
 	buf_free(&j.path);
 	git_index_free(idx);
 	return ok;
 }
 
-void
+int
 repo_warn_uncommitted(struct repo *r, const char *dir, const char *suffix, struct diag *d)
 {
 	git_status_options opts = GIT_STATUS_OPTIONS_INIT;
@@ -719,13 +817,14 @@ repo_warn_uncommitted(struct repo *r, const char *dir, const char *suffix, struc
 	char *specs[1];
 	const char *path;
 	size_t i, n;
+	int clean = 0;
 
 	if (git_repository_is_bare(r->git))
 		goto out;
 	specs[0] = spec;
 	/* The index against the commit is cheap: libgit2 compares ids. */
-	opts.show = worktree_clean(r, dir, suffix) ? GIT_STATUS_SHOW_INDEX_ONLY :
-	    GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	clean = worktree_clean(r, dir, suffix);
+	opts.show = clean ? GIT_STATUS_SHOW_INDEX_ONLY : GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
 	opts.pathspec.strings = specs;
 	opts.pathspec.count = 1;
@@ -751,6 +850,7 @@ repo_warn_uncommitted(struct repo *r, const char *dir, const char *suffix, struc
 out:
 	git_status_list_free(list);
 	free(spec);
+	return clean;
 }
 
 git_repository *

@@ -79,16 +79,26 @@ void repo_files_free(struct repo_file *files, size_t n);
 int repo_read_file(struct repo *r, struct repo_file *f, char **data, size_t *len,
     struct diag *d);
 
+/* How the blobs read through a handle were read: by loose.c, pack.c or libgit2. */
+struct repo_reads {
+	size_t loose, packed, libgit2;
+};
+
+/* Adds r's reads so far to sum. */
+void repo_add_reads(const struct repo *r, struct repo_reads *sum);
+
 /*
- * Says the posts have been read: the pages of the packs they were read
- * from are let go of (files read later are read from them again).
+ * Says the posts have been read: what reading them holds is let go of,
+ * the packs' pages among it (files read later are read from them again).
  */
-void repo_files_read(struct repo *r);
+void repo_done_reading(struct repo *r);
 
 /*
  * Warns about files below dir whose names end in suffix that are new or
  * changed in the work tree and so will not be published as they are.
+ * Returns 1 if the index told that the work tree's files are unchanged
+ * (see repo.c), 0 if libgit2 looked at them.
  */
-void repo_warn_uncommitted(struct repo *r, const char *dir, const char *suffix, struct diag *d);
+int repo_warn_uncommitted(struct repo *r, const char *dir, const char *suffix, struct diag *d);
 
 #endif

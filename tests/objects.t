@@ -1,8 +1,8 @@
 #!/bin/sh
-# Reading git's objects: loose ones are inflated by crier itself
-# (libdeflate, loose.c), packed ones too (pack.c), and what those cannot
-# read by libgit2.  Both give the same site,
-# and a damaged object is an error that names the post, never a page.
+# Reading git's objects: crier inflates loose ones (loose.c) and packed
+# ones (pack.c) itself, with libdeflate, and libgit2 reads what those
+# cannot.  Both give the same site, and a damaged object is an error that
+# names the post, never a page.
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 
@@ -41,8 +41,10 @@ git -C "$R" rm -q posts/p4.md
 commit_all "$R" "an edit, a removal, a big post"
 check "the posts are loose objects" test -n "$(find "$R/.git/objects" -path '*/[0-9a-f][0-9a-f]/*' -type f)"
 
-crier build -C "$R" -o "$TMP/loose" -q
+crier build -C "$R" -o "$TMP/loose" -v
 built "loose objects: exit 0"
+check "loose: loose.c read every file" has "$TMP/stderr" \
+	"crier: files read from git: 32 loose, 0 packed, 0 through libgit2"
 check "loose: the edited post" has "$TMP/loose/2017/03/04/p3/index.html" "<p>Edited body.</p>"
 check "loose: the long post's edit" has "$TMP/loose/2017/03/29/long/index.html" "The line the edit added."
 check "loose: the big post whole" has "$TMP/loose/2017/04/01/big/index.html" "The end of the big post."
@@ -54,12 +56,18 @@ git -C "$R" gc -q --aggressive --prune=now
 check "after gc no object is loose" test -z "$(find "$R/.git/objects" -path '*/[0-9a-f][0-9a-f]/*' -type f)"
 # Each build below without the post cache, which would not read the blobs at all.
 rm -rf "$TMP/.crier-cache"
-crier build -C "$R" -o "$TMP/packed" -q
+crier build -C "$R" -o "$TMP/packed" -v
 built "packed objects: exit 0"
 check "packed and loose objects give the same site" diff -r "$TMP/loose" "$TMP/packed"
+# The posts (31) and site.ini, every one read by pack.c, none by libgit2.
+check "packed: pack.c read every file" has "$TMP/stderr" \
+	"crier: files read from git: 0 loose, 32 packed, 0 through libgit2"
 # pack.c reads the packed posts, deltas too.
-check "the pack holds a blob stored as a delta" \
-	sh -c 'git -C "$1" verify-pack -v "$1"/.git/objects/pack/*.idx | grep -q "^[0-9a-f]* blob .* [1-9][0-9]* [0-9a-f]\{40\}$"' - "$R"
+# One of the long post's two versions is stored as a delta on the other.
+long_ids=$(git -C "$R" rev-parse HEAD:posts/long.md HEAD~1:posts/long.md | paste -sd'|')
+check "the pack holds the long post as a delta" \
+	sh -c 'git -C "$1" verify-pack -v "$1"/.git/objects/pack/*.idx |
+	    grep -Eq "^($2) blob .* [1-9][0-9]* [0-9a-f]{40}$"' - "$R" "$long_ids"
 # Whichever version git stored as the delta, one of the two commits reads it.
 for ref in HEAD HEAD~1; do
 	rm -rf "$TMP/.crier-cache"
@@ -278,7 +286,7 @@ crier build -C "$P" -q
 built "packed damage: the first build"
 snapshot "$P/output" >"$TMP/before"
 set -- $(git -C "$P" verify-pack -v "$P"/.git/objects/pack/*.idx | grep "^$blob ")
-check "packed damage: p7.md is a whole object in the pack" [ "$2" = blob ] && [ $# -eq 5 ]
+check "packed damage: p7.md is a whole object in the pack" [ "$2" = blob -a $# -eq 5 ]
 size=$4 at=$5
 for where in "the zlib header:2" "the deflated bytes:$((size / 2))" "the checksum:$((size - 1))"; do
 	name=${where%:*}
