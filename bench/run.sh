@@ -19,7 +19,8 @@
 # the ratios crier/Hugo.
 #
 # Environment: RUNS (default 5), FRESH (default /dev/shm/crier-bench, a
-# tmpfs), SKIP_HUGO=1 to time crier alone, CRIER_FLAGS for crier.
+# tmpfs), SETTLE (seconds between runs, default 2), SKIP_HUGO=1 to time
+# crier alone, CRIER_FLAGS for crier.
 set -eu
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
