@@ -1,14 +1,15 @@
 # shellcheck shell=sh
 # Shared by bench/run.sh and bench/floor.sh, which source it: the
 # settings, the corpus and the timing.  Environment: RUNS (default 5),
-# FRESH (default /dev/shm/crier-bench, a tmpfs), SETTLE (default 2, see
-# timeit), SHARED (default ../shared beside the project).
+# FRESH (default /dev/shm/crier-bench, a tmpfs), SETTLE (seconds, see
+# timeit; default 0, and run.sh's default is 2 from 50,000 posts up),
+# SHARED (default ../shared beside the project).
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 shared=${SHARED:-$root/../shared}
 runs=${RUNS:-5}
 fresh=${FRESH:-/dev/shm/crier-bench}
-settle=${SETTLE:-2}
+settle=${SETTLE:-0}
 crier=$root/crier
 
 [ -x "$crier" ] || { echo "build crier first: make" >&2; exit 1; }
@@ -40,10 +41,11 @@ corpus() {
 # lookups slow down run after run, tripling the system time.)  The runs'
 # figures go to bench/work/LABEL.json.  With CLEAN=1, the caches cold
 # builds leave beside their output are removed before each run, outside
-# the timing.  Each run starts SETTLE seconds (default 2) after what was
-# removed before it: the kernel is still freeing a large output's inodes
-# for a while, and at 100,000 posts a run started at once took up to a
-# fifth longer, with half again the system time.
+# the timing.  Each run starts $settle seconds after what was removed
+# before it: the kernel is still freeing a large output's inodes for a
+# while, and at 100,000 posts a run started at once took up to a fifth
+# longer, with half again the system time.  (A pause is no gift to small
+# runs: after two idle seconds a 10,000-post build took 2-4% longer.)
 timeit() {
 	label=$1; shift
 	i=0

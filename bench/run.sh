@@ -19,8 +19,8 @@
 # the ratios crier/Hugo.
 #
 # Environment: RUNS (default 5), FRESH (default /dev/shm/crier-bench, a
-# tmpfs), SETTLE (seconds between runs, default 2), SKIP_HUGO=1 to time
-# crier alone, CRIER_FLAGS for crier.
+# tmpfs), SETTLE (seconds between runs; default 2 from 50,000 posts up,
+# else 0), SKIP_HUGO=1 to time crier alone, CRIER_FLAGS for crier.
 set -eu
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -29,6 +29,10 @@ flags=${CRIER_FLAGS:-}
 
 for n in $sizes; do
 	corpus=$(corpus "$n")
+	if [ -z "${SETTLE:-}" ]; then
+		settle=0
+		[ "$n" -ge 50000 ] && settle=2
+	fi
 	# The outputs must be the page set the benchmark asks for.
 	rm -rf "$fresh/check-crier" "$fresh/check-hugo"
 	"$crier" build -q $flags -C "$corpus" -o "$fresh/check-crier"
