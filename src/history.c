@@ -94,23 +94,34 @@ hash(const char *s)
 static struct name *map_get(struct map *m, const char *key, int add);
 
 static void
-map_grow(struct map *m)
+map_grow(struct map *m, size_t cap)
 {
 	struct name *old = m->tab;
-	size_t i, oldcap = m->cap;
-	struct name *e;
+	size_t i, j, oldcap = m->cap;
 
-	m->cap = m->cap ? m->cap * 2 : 1024;
+	m->cap = cap;
 	m->tab = xcalloc(m->cap, sizeof(*m->tab));
-	m->n = 0;
+	/* The keys are all different: each goes to the first free slot of its probe. */
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].key == NULL)
 			continue;
-		e = map_get(m, old[i].key, 1);
-		free(e->key);
-		*e = old[i];
+		for (j = hash(old[i].key) & (m->cap - 1); m->tab[j].key != NULL; j = (j + 1) & (m->cap - 1))
+			;
+		m->tab[j] = old[i];
 	}
 	free(old);
+}
+
+/* Room for n names without growing again. */
+static void
+map_reserve(struct map *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 1024;
+
+	while (n * 2 > cap)
+		cap *= 2;
+	if (cap > m->cap)
+		map_grow(m, cap);
 }
 
 /* The entry of key, or NULL; with add, a new entry (slot NULL) if absent. */
@@ -122,7 +133,7 @@ map_get(struct map *m, const char *key, int add)
 	if (m->cap == 0) {
 		if (!add)
 			return NULL;
-		map_grow(m);
+		map_grow(m, 1024);
 	}
 	for (i = hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		if (m->tab[i].key == NULL)
@@ -133,7 +144,7 @@ map_get(struct map *m, const char *key, int add)
 	if (!add)
 		return NULL;
 	if ((m->n + 1) * 2 > m->cap) {
-		map_grow(m);
+		map_grow(m, m->cap * 2);
 		return map_get(m, key, 1);
 	}
 	m->tab[i].key = xstrdup(key);
@@ -1060,6 +1071,9 @@ kept_replay(struct history *h, const struct kept *c)
 	struct change ch;
 	size_t i;
 
+	/* Each change names at most two paths, and most name one met before. */
+	map_reserve(&h->names, c->n);
+	map_reserve(&h->final, c->n);
 	for (i = 0; i < c->n; i++) {
 		ch.kind = c->changes[i].kind;
 		ch.when = c->changes[i].when;
