@@ -802,7 +802,7 @@ load(struct cache *c, struct diag *d)
 	c->nentries = (size_t)count;
 	for (c->mask = 15; c->mask < c->nentries * 2; c->mask = c->mask * 2 + 1)
 		;
-	c->table = xcalloc(c->mask + 1, sizeof(*c->table));
+	c->table = xzalloc(c->mask + 1, sizeof(*c->table));
 	for (i = 0; i < count; i++) {
 		for (j = le64(c->entries[i].at) & c->mask; c->table[j] != 0; j = (j + 1) & c->mask)
 			;

@@ -100,7 +100,7 @@ map_grow(struct map *m, size_t cap)
 	size_t i, j, oldcap = m->cap;
 
 	m->cap = cap;
-	m->tab = xcalloc(m->cap, sizeof(*m->tab));
+	m->tab = xzalloc(m->cap, sizeof(*m->tab));
 	/* The keys are all different: each goes to the first free slot of its probe. */
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].key == NULL)

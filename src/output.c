@@ -111,7 +111,7 @@ set_put(struct pathset *ps, const char *key, size_t n)
 
 	if ((ps->n + 1) * 2 > ps->cap) {
 		ps->cap = cap ? cap * 2 : 1024;
-		ps->keys = xcalloc(ps->cap, sizeof(*ps->keys));
+		ps->keys = xzalloc(ps->cap, sizeof(*ps->keys));
 		for (i = 0; i < cap; i++)
 			if (old[i] != NULL)
 				*set_slot(ps, old[i], strlen(old[i])) = old[i];

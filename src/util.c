@@ -46,6 +46,18 @@ xcalloc(size_t n, size_t size)
 }
 
 void *
+xzalloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		die("out of memory");
+	p = xmalloc(n * size);
+	memset(p, 0, n * size);
+	return p;
+}
+
+void *
 xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);

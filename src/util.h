@@ -20,6 +20,14 @@
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
+/*
+ * n zeroed objects of size bytes, zeroed by writing them.  For tables
+ * that are read before they are written (hash tables): calloc's fresh
+ * pages read first are the kernel's shared zero page, and each first
+ * write to one is then a copy-on-write fault which, while other threads
+ * run, interrupts every other CPU to flush its TLB.
+ */
+void *xzalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 /* Grows an array of *cap elements of size sz so that it holds need. */
 void *xgrow(void *p, size_t *cap, size_t need, size_t sz);
