@@ -45,6 +45,9 @@ xcalloc(size_t n, size_t size)
 	return p;
 }
 
+/* Called through a volatile pointer, so that no compiler makes malloc and memset calloc again. */
+static void *(*volatile zero_fill)(void *, int, size_t) = memset;
+
 void *
 xzalloc(size_t n, size_t size)
 {
@@ -53,7 +56,7 @@ xzalloc(size_t n, size_t size)
 	if (size != 0 && n > SIZE_MAX / size)
 		die("out of memory");
 	p = xmalloc(n * size);
-	memset(p, 0, n * size);
+	zero_fill(p, 0, n * size);
 	return p;
 }
 
