@@ -250,16 +250,11 @@ read_blob(struct repo *r, const git_oid *id, const char *path, char **data,
 	git_blob *blob;
 	git_object_size_t n;
 
-	switch (loose_read(r->objdir, id->id, "blob", data, len)) {
-	case 1:
-		r->reads.loose++;
-		return 1;
-	case -1:
-		diag_error(d, path, 0, "cannot read from git: the object %s is damaged",
-		    git_oid_tostr_s(id));
-		return -1;
-	}
-	/* Packed: pack.c inflates with libdeflate; what it cannot read, libgit2 does. */
+	/*
+	 * The packs first, as git looks: a look in their mapped indexes is
+	 * cheaper than a failed open of a loose object's path.  pack.c
+	 * inflates with libdeflate; what neither reads, libgit2 does.
+	 */
 	if (!packs_empty(r->packs)) {
 		if (r->pk == NULL)
 			r->pk = pack_open(r->packs);
@@ -271,6 +266,15 @@ read_blob(struct repo *r, const git_oid *id, const char *path, char **data,
 			r->reads.packed++;
 			return 1;
 		}
+	}
+	switch (loose_read(r->objdir, id->id, "blob", data, len)) {
+	case 1:
+		r->reads.loose++;
+		return 1;
+	case -1:
+		diag_error(d, path, 0, "cannot read from git: the object %s is damaged",
+		    git_oid_tostr_s(id));
+		return -1;
 	}
 	if (git_blob_lookup(&blob, r->git, id) < 0) {
 		diag_error(d, path, 0, "cannot read from git: %s", git_msg());
@@ -643,7 +647,8 @@ walk_posts(struct clean_job *j, int fd)
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		path->len = len;
-		buf_printf(path, "/%s", de->d_name);
+		buf_putc(path, '/');
+		buf_puts(path, de->d_name);
 		if ((sub = dirs_open_sub(dp, de)) >= 0)
 			walk_posts(j, sub);
 		else if (sub == -1)
@@ -817,8 +822,9 @@ repo_warn_uncommitted(struct repo *r, const char *dir, const char *suffix, struc
 	char *specs[1];
 	const char *path;
 	size_t i, n;
-	int clean = 0;
+	int clean = 1;
 
+	/* No work tree: nothing to look at. */
 	if (git_repository_is_bare(r->git))
 		goto out;
 	specs[0] = spec;

@@ -96,8 +96,8 @@ void repo_done_reading(struct repo *r);
 /*
  * Warns about files below dir whose names end in suffix that are new or
  * changed in the work tree and so will not be published as they are.
- * Returns 1 if the index told that the work tree's files are unchanged
- * (see repo.c), 0 if libgit2 looked at them.
+ * Returns 0 if libgit2 had to look at the work tree's files (see repo.c
+ * for when the index tells that they are unchanged), 1 otherwise.
  */
 int repo_warn_uncommitted(struct repo *r, const char *dir, const char *suffix, struct diag *d);
 

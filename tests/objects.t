@@ -62,6 +62,18 @@ check "packed and loose objects give the same site" diff -r "$TMP/loose" "$TMP/p
 # The posts (31) and site.ini, every one read by pack.c, none by libgit2.
 check "packed: pack.c read every file" has "$TMP/stderr" \
 	"crier: files read from git: 0 loose, 32 packed, 0 through libgit2"
+# A commit after the gc, in a copy: its post is loose, the rest packed.
+M=$TMP/mixed-repo
+cp -r "$R" "$M"
+post "$M" after.md "After the gc" "2017-04-02 10:00 +0000" "[Alerts]" "Written after the gc."
+commit_all "$M" "a post after the gc"
+rm -rf "$TMP/.crier-cache"
+crier build -C "$M" -o "$TMP/mixed" -v
+built "packed and loose objects together: exit 0"
+check "packed and loose together: each read where it is" has "$TMP/stderr" \
+	"crier: files read from git: 1 loose, 32 packed, 0 through libgit2"
+check "packed and loose together: the loose post" has "$TMP/mixed/2017/04/02/after/index.html" \
+	"Written after the gc."
 # pack.c reads the packed posts, deltas too.
 # One of the long post's two versions is stored as a delta on the other.
 long_ids=$(git -C "$R" rev-parse HEAD:posts/long.md HEAD~1:posts/long.md | paste -sd'|')
