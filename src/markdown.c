@@ -177,7 +177,8 @@ markdown_init(void)
 char *
 markdown_render(const char *text, size_t len, int smart, int unsafe)
 {
-	int opts = CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8;
+	/* No CMARK_OPT_VALIDATE_UTF8: the text was checked, by utf8_check, before. */
+	int opts = CMARK_OPT_FOOTNOTES;
 	cmark_syntax_extension *ext;
 	cmark_parser *parser;
 	cmark_node *doc;

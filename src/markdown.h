@@ -11,10 +11,11 @@
 void markdown_init(void);
 
 /*
- * Renders len bytes of Markdown.  smart turns on smart punctuation;
- * unsafe passes raw HTML and every link scheme through, else raw HTML is
- * omitted and javascript:, vbscript:, file: and data: links are dropped.
- * Returns HTML that the caller frees.
+ * Renders len bytes of Markdown, which must have passed utf8_check
+ * (cmark-gfm does not check them again).  smart turns on smart
+ * punctuation; unsafe passes raw HTML and every link scheme through, else
+ * raw HTML is omitted and javascript:, vbscript:, file: and data: links
+ * are dropped.  Returns HTML that the caller frees.
  */
 char *markdown_render(const char *text, size_t len, int smart, int unsafe);
 
