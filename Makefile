@@ -10,7 +10,7 @@ DATADIR ?= $(PREFIX)/share/crier
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
-PKGS = libgit2 libcmark-gfm libxml-2.0 inih yaml-0.1 libical jansson libdeflate
+PKGS = libgit2 libcmark-gfm libxml-2.0 inih yaml-0.1 libical jansson libdeflate libcrypto
 # crier serve loads libmicrohttpd itself (dlopen): linked, it and gnutls
 # took two milliseconds of every start.  Its headers are still needed,
 # and its soname, read here, is what serve loads.

@@ -411,7 +411,7 @@ build_run(const struct build_opts *o)
 	struct site *s = NULL;
 	struct history *h = NULL;
 	struct history_job *job = NULL;
-	struct repo_reads reads = { 0, 0, 0 };
+	struct repo_reads reads = { 0, 0, 0, 0 };
 	struct pages *prev = NULL, *pages = NULL;
 	struct arena **arenas = NULL;
 	size_t narenas = 0;
@@ -469,6 +469,9 @@ build_run(const struct build_opts *o)
 	    !repo_warn_uncommitted(r, cfg->posts, ".md", &d) && o->verbose)
 		fputs("crier: the posts in the work tree are not all as the index has them: "
 		    "libgit2 looked at them\n", stderr);
+	/* A post whose checkout has the commit's bytes is read from there. */
+	if (o->ref == NULL && !o->worktree)
+		repo_read_checkout(r);
 	/* A build of the same inputs as the last one has nothing to do. */
 	if (d.errors == 0 && th != NULL && out != NULL && !o->worktree) {
 		want_state(&st_want, r, th, o);
@@ -527,8 +530,9 @@ build_run(const struct build_opts *o)
 		fprintf(stderr, "crier: %zu posts from the cache, %zu parsed\n", cache_hits(cache),
 		    nfiles - cache_hits(cache));
 		if (!o->worktree)
-			fprintf(stderr, "crier: files read from git: %zu loose, %zu packed, "
-			    "%zu through libgit2\n", reads.loose, reads.packed, reads.libgit2);
+			fprintf(stderr, "crier: posts read from the work tree, the commit's bytes: %zu; "
+			    "files read from git: %zu loose, %zu packed, %zu through libgit2\n",
+			    reads.checkout, reads.loose, reads.packed, reads.libgit2);
 	}
 	h = job ? history_finish(job, &d) : history_none();
 	job = NULL;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <git2.h>
+#include <openssl/evp.h>
 
 #include "buf.h"
 #include "dirs.h"
@@ -35,6 +36,8 @@ struct repo {
 	struct packs *packs;	/* its packs, shared with the clones */
 	struct pack *pk;	/* this handle's reader of them, once one is read */
 	struct repo_reads reads;	/* how its blobs were read */
+	int checkout;		/* the work tree's folder, for repo_read_checkout; else -1 */
+	EVP_MD_CTX *sha;	/* the SHA-1 that tells the work tree's bytes */
 };
 
 /*
@@ -76,6 +79,7 @@ repo_open(struct repo **out, const char *dir, const char *name, const char *ref,
 	struct repo *r = xcalloc(1, sizeof(*r));
 	git_object *obj = NULL;
 
+	r->checkout = -1;
 	*out = NULL;
 	git_libgit2_init();
 	/*
@@ -124,6 +128,7 @@ repo_clone(const struct repo *r, struct diag *d)
 
 	git_libgit2_init();
 	c->worktree = r->worktree;
+	c->checkout = r->checkout >= 0 ? fcntl(r->checkout, F_DUPFD_CLOEXEC, 0) : -1;
 	memcpy(c->hex, r->hex, sizeof(c->hex));
 	if (git_repository_open(&c->git, git_repository_path(r->git)) < 0 ||
 	    git_commit_lookup(&c->commit, c->git, git_commit_id(r->commit)) < 0 ||
@@ -148,6 +153,9 @@ repo_free(struct repo *r)
 	free(r->objdir);
 	pack_free(r->pk);
 	packs_put(r->packs);
+	if (r->checkout >= 0)
+		close(r->checkout);
+	EVP_MD_CTX_free(r->sha);
 	free(r);
 	git_libgit2_shutdown();
 }
@@ -291,8 +299,70 @@ read_blob(struct repo *r, const git_oid *id, const char *path, char **data,
 }
 
 void
+repo_read_checkout(struct repo *r)
+{
+	const char *wd = git_repository_workdir(r->git);
+
+	if (wd != NULL && r->checkout < 0 && !r->worktree)
+		r->checkout = open(wd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Files larger than this are read from git. */
+#define MAX_CHECKOUT ((off_t)16 << 20)
+
+/*
+ * Reads path from the work tree into a new buffer if its bytes are those
+ * of blob id, by their SHA-1 as git names a blob ("blob SIZE\0" and the
+ * bytes): then they are the commit's whatever the file is, or whatever
+ * changed it.  1 if read; 0 if not (missing, no regular file, other
+ * bytes, any failure), and the caller reads it from git.
+ */
+static int
+read_checkout(struct repo *r, const git_oid *id, const char *path, char **data, size_t *len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char head[32], *s;
+	struct stat st;
+	size_t size, got = 0;
+	ssize_t n = 0;
+	int fd, hl, same;
+
+	/* Not following a link, and not hanging on a FIFO put there. */
+	if ((fd = openat(r->checkout, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_CHECKOUT) {
+		close(fd);
+		return 0;
+	}
+	size = (size_t)st.st_size;
+	s = xmalloc(size + 1);
+	/* A byte more than the size, to see a file that grew since the fstat. */
+	while (got <= size && (n = read(fd, s + got, size + 1 - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	if (r->sha == NULL && (r->sha = EVP_MD_CTX_new()) == NULL)
+		die("out of memory");
+	hl = snprintf(head, sizeof(head), "blob %zu", got) + 1;
+	same = n >= 0 && got <= size && EVP_DigestInit_ex(r->sha, EVP_sha1(), NULL) == 1 &&
+	    EVP_DigestUpdate(r->sha, head, (size_t)hl) == 1 && EVP_DigestUpdate(r->sha, s, got) == 1 &&
+	    EVP_DigestFinal_ex(r->sha, md, &mdlen) == 1 && mdlen == GIT_OID_RAWSZ &&
+	    memcmp(md, id->id, GIT_OID_RAWSZ) == 0;
+	if (!same) {
+		free(s);
+		return 0;
+	}
+	s[got] = '\0';
+	*data = s;
+	*len = got;
+	r->reads.checkout++;
+	return 1;
+}
+
+void
 repo_add_reads(const struct repo *r, struct repo_reads *sum)
 {
+	sum->checkout += r->reads.checkout;
 	sum->loose += r->reads.loose;
 	sum->packed += r->reads.packed;
 	sum->libgit2 += r->reads.libgit2;
@@ -342,6 +412,8 @@ repo_read_file(struct repo *r, struct repo_file *f, char **data, size_t *len,
 		return 1;
 	}
 	git_oid_fromraw(&id, f->id);
+	if (r->checkout >= 0 && read_checkout(r, &id, f->path, data, len))
+		return 1;
 	return read_blob(r, &id, f->path, data, len, d);
 }
 

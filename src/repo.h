@@ -79,9 +79,21 @@ void repo_files_free(struct repo_file *files, size_t n);
 int repo_read_file(struct repo *r, struct repo_file *f, char **data, size_t *len,
     struct diag *d);
 
-/* How the blobs read through a handle were read: by loose.c, pack.c or libgit2. */
+/*
+ * Lets repo_read_file read a file of the commit from the work tree when
+ * the file there holds the very bytes of the commit's blob, as a checkout
+ * does: a read and a SHA-1 of them cost less than inflating the object.
+ * Any other file is read from git.  For a build of HEAD with a work tree;
+ * a clone made after the call does the same.
+ */
+void repo_read_checkout(struct repo *r);
+
+/*
+ * How the blobs read through a handle were read: from the work tree
+ * (their bytes checked), or from git by loose.c, pack.c or libgit2.
+ */
 struct repo_reads {
-	size_t loose, packed, libgit2;
+	size_t checkout, loose, packed, libgit2;
 };
 
 /* Adds r's reads so far to sum. */

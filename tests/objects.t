@@ -41,10 +41,12 @@ git -C "$R" rm -q posts/p4.md
 commit_all "$R" "an edit, a removal, a big post"
 check "the posts are loose objects" test -n "$(find "$R/.git/objects" -path '*/[0-9a-f][0-9a-f]/*' -type f)"
 
-crier build -C "$R" -o "$TMP/loose" -v
+# With --ref every file is read from git: without it, a post whose file in
+# the work tree has the commit's bytes is read from there (see the end).
+crier build -C "$R" --ref HEAD -o "$TMP/loose" -v
 built "loose objects: exit 0"
 check "loose: loose.c read every file" has "$TMP/stderr" \
-	"crier: files read from git: 32 loose, 0 packed, 0 through libgit2"
+	"crier: posts read from the work tree, the commit's bytes: 0; files read from git: 32 loose, 0 packed, 0 through libgit2"
 check "loose: the edited post" has "$TMP/loose/2017/03/04/p3/index.html" "<p>Edited body.</p>"
 check "loose: the long post's edit" has "$TMP/loose/2017/03/29/long/index.html" "The line the edit added."
 check "loose: the big post whole" has "$TMP/loose/2017/04/01/big/index.html" "The end of the big post."
@@ -56,22 +58,22 @@ git -C "$R" gc -q --aggressive --prune=now
 check "after gc no object is loose" test -z "$(find "$R/.git/objects" -path '*/[0-9a-f][0-9a-f]/*' -type f)"
 # Each build below without the post cache, which would not read the blobs at all.
 rm -rf "$TMP/.crier-cache"
-crier build -C "$R" -o "$TMP/packed" -v
+crier build -C "$R" --ref HEAD -o "$TMP/packed" -v
 built "packed objects: exit 0"
 check "packed and loose objects give the same site" diff -r "$TMP/loose" "$TMP/packed"
 # The posts (31) and site.ini, every one read by pack.c, none by libgit2.
 check "packed: pack.c read every file" has "$TMP/stderr" \
-	"crier: files read from git: 0 loose, 32 packed, 0 through libgit2"
+	"crier: posts read from the work tree, the commit's bytes: 0; files read from git: 0 loose, 32 packed, 0 through libgit2"
 # A commit after the gc, in a copy: its post is loose, the rest packed.
 M=$TMP/mixed-repo
 cp -r "$R" "$M"
 post "$M" after.md "After the gc" "2017-04-02 10:00 +0000" "[Alerts]" "Written after the gc."
 commit_all "$M" "a post after the gc"
 rm -rf "$TMP/.crier-cache"
-crier build -C "$M" -o "$TMP/mixed" -v
+crier build -C "$M" --ref HEAD -o "$TMP/mixed" -v
 built "packed and loose objects together: exit 0"
 check "packed and loose together: each read where it is" has "$TMP/stderr" \
-	"crier: files read from git: 1 loose, 32 packed, 0 through libgit2"
+	"crier: posts read from the work tree, the commit's bytes: 0; files read from git: 1 loose, 32 packed, 0 through libgit2"
 check "packed and loose together: the loose post" has "$TMP/mixed/2017/04/02/after/index.html" \
 	"Written after the gc."
 # pack.c reads the packed posts, deltas too.
@@ -272,7 +274,7 @@ damaged_build() {
 	commit_all "$TMP/d" "touch eight"
 	# Without the post cache, which would not read the blob at all.
 	rm -rf "$(dirname "$2")/.crier-cache"
-	crier build -C "$TMP/d" -o "$2" -q
+	crier build -C "$TMP/d" --ref HEAD -o "$2" -q
 	check "$1: exit status not 0" [ "$rc" -ne 0 ]
 	check "$1: the error names the post" has "$TMP/stderr" "posts/p7.md: error: cannot read from git"
 	snapshot "$2" >"$TMP/after"
@@ -313,5 +315,57 @@ b[at] ^= 0x55
 open(p, "wb").write(b)' "$pk" "$((at + ${where##*:}))"
 	damaged_build "packed, $name damaged" "$P/output"
 done
+
+# --- Posts read from the work tree -----------------------------------------
+# Without --ref, a post whose file in the work tree has the commit's bytes
+# (by the SHA-1 git names a blob by) is read from there; any other is read
+# from git.  Either way the site is the commit's.
+C=$TMP/checkout-repo
+cp -r "$R" "$C"
+rm -rf "$C/.crier-cache" "$TMP/.crier-cache"
+crier build -C "$C" -o "$TMP/checkout" -v
+built "from the work tree: exit 0"
+check "from the work tree: every post read there, site.ini from git" has "$TMP/stderr" \
+	"crier: posts read from the work tree, the commit's bytes: 31; files read from git: 0 loose, 1 packed, 0 through libgit2"
+check "from the work tree: the site git gives" diff -r "$TMP/loose" "$TMP/checkout"
+
+# wt_build NAME READ: builds $C without the post cache; READ posts must
+# come from the work tree and the rest from the pack, and the site must
+# be the one git gives.
+wt_build() {
+	rm -rf "$TMP/.crier-cache" "$TMP/wt-out"
+	crier build -C "$C" -o "$TMP/wt-out" -v
+	built "$1: exit 0"
+	check "$1: $2 posts from the work tree, $((31 - $2)) from git" has "$TMP/stderr" \
+		"crier: posts read from the work tree, the commit's bytes: $2; files read from git: 0 loose, $((32 - $2)) packed, 0 through libgit2"
+	check "$1: the site git gives" diff -r "$TMP/loose" "$TMP/wt-out"
+}
+
+echo "An edit not committed." >>"$C/posts/p3.md"
+wt_build "an uncommitted edit" 30
+check "an uncommitted edit: not published" lacks "$TMP/wt-out/2017/03/04/p3/index.html" "An edit not committed."
+git -C "$C" checkout -q -- posts/p3.md
+
+rm "$C/posts/p5.md"
+wt_build "a post deleted in the work tree" 30
+git -C "$C" checkout -q -- posts/p5.md
+
+# A link to a file with the very bytes, and a FIFO, are not read.
+mv "$C/posts/p6.md" "$TMP/p6-elsewhere.md"
+ln -s "$TMP/p6-elsewhere.md" "$C/posts/p6.md"
+mkfifo "$C/posts/p7.md.fifo"
+rm "$C/posts/p7.md"
+mv "$C/posts/p7.md.fifo" "$C/posts/p7.md"
+wt_build "a link and a FIFO in the work tree" 29
+rm "$C/posts/p6.md" "$C/posts/p7.md"
+git -C "$C" checkout -q -- posts/p6.md posts/p7.md
+
+# A checkout whose bytes a filter changed: CRLF line ends.
+git -C "$C" config core.autocrlf true
+rm "$C"/posts/*.md
+git -C "$C" checkout -q -- posts
+check "autocrlf: the work tree has CRLF line ends" grep -q "$(printf '\r')" "$C/posts/p1.md"
+wt_build "a checkout with CRLF line ends" 0
+check "autocrlf: no CR published" sh -c '! grep -rq "$(printf "\r")" "$1"' - "$TMP/wt-out"
 
 done_testing

@@ -4,7 +4,7 @@
 set -eu
 
 pkgs="build-essential pkg-config libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
-libxml2-dev libinih-dev libyaml-dev libmicrohttpd-dev libical-dev libjansson-dev libdeflate-dev
+libxml2-dev libinih-dev libyaml-dev libmicrohttpd-dev libical-dev libjansson-dev libdeflate-dev libssl-dev
 python3-feedparser python3-icalendar libxml2-utils mandoc git"
 
 missing=""
