@@ -22,5 +22,7 @@ void *arena_alloc(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...) CRIER_PRINTF(2, 3);
+/* s and t, one after the other: arena_printf's "%s%s" without its two passes of vsnprintf. */
+char *arena_cat(struct arena *a, const char *s, const char *t);
 
 #endif

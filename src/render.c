@@ -83,7 +83,7 @@ struct job {
 static const char *
 rel_url(struct ctx *c, const char *path)
 {
-	return arena_printf(c->a, "%s%s", c->cfg->base, path + 1);
+	return arena_cat(c->a, c->cfg->base, path + 1);
 }
 
 /* The absolute URL of a site path, or the relative one without a site url. */
@@ -92,7 +92,7 @@ abs_url(struct ctx *c, const char *path)
 {
 	if (*c->cfg->url == '\0')
 		return rel_url(c, path);
-	return arena_printf(c->a, "%s%s", c->cfg->url, path + 1);
+	return arena_cat(c->a, c->cfg->url, path + 1);
 }
 
 static void
@@ -115,9 +115,9 @@ set_date(struct ctx *c, struct value *m, const char *prefix, time_t t)
 	date_format(t, c->cfg->date_fmt, buf, sizeof(buf));
 	set_str(c, m, prefix, arena_strdup(c->a, buf));
 	date_format(t, c->cfg->time_fmt, buf, sizeof(buf));
-	set_str(c, m, arena_printf(c->a, "%s_time", prefix), arena_strdup(c->a, buf));
+	set_str(c, m, arena_cat(c->a, prefix, "_time"), arena_strdup(c->a, buf));
 	date_rfc3339(t, buf, sizeof(buf));
-	set_str(c, m, arena_printf(c->a, "%s_iso", prefix), arena_strdup(c->a, buf));
+	set_str(c, m, arena_cat(c->a, prefix, "_iso"), arena_strdup(c->a, buf));
 }
 
 /* The feed and calendar URLs of the list at path, as the config allows. */
