@@ -18,7 +18,7 @@ struct state {
 	uint64_t flags;		/* hash of the options that change the output */
 	time_t valid_from;	/* the output needs a "now" at least this */
 	time_t valid_until;	/* the output may change at this "now" (0: never) */
-	uint64_t manifest;	/* hash of the output's manifest */
+	uint64_t manifest;	/* state_manifest_hash of the output */
 };
 
 /*
@@ -37,7 +37,10 @@ uint64_t state_hash(uint64_t h, const void *p, size_t n);
  */
 char *state_cache_path(const char *outdir, const char *suffix, char **dir);
 
-/* The hash of outdir's manifest (what crier wrote there), or 0 if it has none. */
+/*
+ * What tells outdir's manifest (what crier wrote there) from any other:
+ * a hash of its inode and times; 0 if it has none.
+ */
 uint64_t state_manifest_hash(const char *outdir);
 
 /*
