@@ -10,11 +10,13 @@ DATADIR ?= $(PREFIX)/share/crier
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
-PKGS = libgit2 libcmark-gfm libxml-2.0 inih yaml-0.1 libical jansson libdeflate libcrypto
-# crier serve loads libmicrohttpd itself (dlopen): linked, it and gnutls
-# took two milliseconds of every start.  Its headers are still needed,
-# and its soname, read here, is what serve loads.
-PKGS_DLOPEN = libmicrohttpd
+PKGS = libgit2 libcmark-gfm inih yaml-0.1 jansson libdeflate libcrypto
+# Loaded by crier itself (dlopen) when first used, not linked: libxml2 and
+# libical (src/lazy.c), with the ICU, libstdc++ and liblzma they bring, were
+# a third of every start; crier serve's libmicrohttpd and gnutls two
+# milliseconds of it.  Their headers are still needed, and their sonames,
+# read here, are what crier loads.
+PKGS_DLOPEN = libxml-2.0 libical libmicrohttpd
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -25,11 +27,17 @@ CRIER ?= ./crier
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(PKGS_DLOPEN) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-MHD_SONAME := $(shell readelf -d "$$($(PKG_CONFIG) --variable=libdir libmicrohttpd 2>/dev/null)/libmicrohttpd.so" \
+TEST_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 libical 2>/dev/null)
+# soname PACKAGE LIB: the soname of LIB.so in PACKAGE's library folder.
+soname = $(shell readelf -d "$$($(PKG_CONFIG) --variable=libdir $(1) 2>/dev/null)/$(2).so" \
 	2>/dev/null | sed -n 's/.*soname: \[\(.*\)\].*/\1/p')
+MHD_SONAME := $(call soname,libmicrohttpd,libmicrohttpd)
+XML_SONAME := $(call soname,libxml-2.0,libxml2)
+ICAL_SONAME := $(call soname,libical,libical)
 
 CRIER_CPPFLAGS = -Isrc -D_POSIX_C_SOURCE=200809L -DCRIER_VERSION='"$(VERSION)"' \
-	-DCRIER_DATADIR='"$(DATADIR)"' $(if $(MHD_SONAME),-DMHD_SONAME='"$(MHD_SONAME)"')
+	-DCRIER_DATADIR='"$(DATADIR)"' $(if $(MHD_SONAME),-DMHD_SONAME='"$(MHD_SONAME)"') \
+	$(if $(XML_SONAME),-DXML_SONAME='"$(XML_SONAME)"') $(if $(ICAL_SONAME),-DICAL_SONAME='"$(ICAL_SONAME)"')
 CRIER_CFLAGS = -std=c11 -pthread -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
 ALL_CFLAGS = $(CRIER_CPPFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(CRIER_CFLAGS) $(CFLAGS)
@@ -64,8 +72,9 @@ $(B)/flags: FORCE | $(B)
 
 FORCE:
 
+# The test programs call libxml2 and libical themselves, so they link them.
 $(B)/tests/%: tests/%.c tests/tap.h $(LIBOBJS) $(wildcard src/*.h) | $(B)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBOBJS) $(ALL_LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBOBJS) $(ALL_LIBS) $(TEST_LIBS)
 
 # A crier outside the top level finds the source themes through a link.
 $(B):

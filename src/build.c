@@ -449,7 +449,6 @@ build_run(const struct build_opts *o)
 		die("setenv: out of memory");
 	tzset();
 	markdown_init();
-	feed_init();
 	if (build_now(o, &now, &d) < 0)
 		goto out;
 

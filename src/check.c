@@ -27,6 +27,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lazy.h"	/* before libxml2's headers */
+
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
@@ -519,7 +521,7 @@ attr(xmlNodePtr n, const char *name)
 	if (v == NULL)
 		return NULL;
 	s = xstrdup((const char *)v);
-	xmlFree(v);
+	lazy_xml_free(v);
 	return s;
 }
 
@@ -706,7 +708,7 @@ text_of(xmlNodePtr n)
 	while (len > 0 && strchr(" \t\r\n", t[len - 1]) != NULL)
 		len--;
 	s = xstrndup(t, len);
-	xmlFree(v);
+	lazy_xml_free(v);
 	return s;
 }
 
@@ -1102,7 +1104,7 @@ check_xml(struct checker *c, size_t file)
 			problem(c, file, first.line, "not well-formed XML: %s", first.message);
 		} else
 			problem(c, file, 0, "not well-formed XML");
-		xmlFree(first.message);
+		lazy_xml_free(first.message);
 		xmlFreeDoc(doc);
 		goto out;
 	}

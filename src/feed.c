@@ -12,6 +12,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "lazy.h"	/* before libxml2's headers */
+
 #include <libxml/parser.h>
 #include <libxml/xmlwriter.h>
 
@@ -151,12 +153,6 @@ newest(const struct feed_info *f)
 		if (f->entries[i].updated > t)
 			t = f->entries[i].updated;
 	return t;
-}
-
-void
-feed_init(void)
-{
-	xmlInitParser();
 }
 
 void

@@ -36,12 +36,6 @@ struct feed_info {
 	size_t n;
 };
 
-/*
- * Sets libxml2 up; called once before threads write feeds (its encoding
- * tables are made on first use, and two threads making them race).
- */
-void feed_init(void);
-
 /* Appends the Atom document of f to out. */
 void feed_atom(const struct feed_info *f, struct buf *out);
 /* Appends the RSS 2.0 document of f to out. */

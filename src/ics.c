@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lazy.h"	/* before libical's header */
+
 #include <libical/ical.h>
 
 #include "util.h"

@@ -734,4 +734,46 @@ crier build -C "$R" -o "$TMP/det1"
 check "rebuild with -o: no staging folder left beside it" sh -c '! ls -A "$1" | grep -v "^.crier-cache$" | grep -q "crier-"' - "$TMP"
 check "rebuild with -o: replaced" test ! -e "$TMP/det1/2013"
 
+# --- libxml2 and libical are loaded when first needed -----------------------
+# They and the libraries they bring were a third of every crier's start:
+# crier is not linked with them and loads them (src/lazy.c) for the feeds
+# and the calendars.  A build with nothing to do loads neither.  (The
+# loader says what it loads; crier runs here without the test wrapper,
+# whose own loading it would report.)
+L=$TMP/lazy
+new_repo "$L"
+cat >"$L/posts/window.md" <<'EOF'
+---
+title: Maintenance
+date: 2020-03-01 10:00 +0000
+categories: [Maintenance]
+window:
+  start: 2020-03-10 22:00 +0000
+  end: 2020-03-11 01:00 +0000
+---
+Disks are swapped.
+EOF
+commit_all "$L" "a window"
+loads() {	# loads LIB: the loader's log in $TMP/ld names LIB as loaded by crier
+	grep -Eq "file=$1[^ ]* .*(needed|dynamically loaded) by" "$TMP/ld"
+}
+if command -v readelf >/dev/null 2>&1; then
+	check "libxml2 and libical: not linked" sh -c \
+	    "readelf -d '$CRIER' | grep -q NEEDED && ! readelf -d '$CRIER' | grep -Eq 'NEEDED.*(libxml2|libical)'"
+else
+	ok "libxml2 and libical: not linked # SKIP no readelf"
+fi
+rc=0
+LD_DEBUG=files "$CRIER" build -q -C "$L" -o "$TMP/lazy-out" --now 2020-03-05 >/dev/null 2>"$TMP/ld" || rc=$?
+check "a build with a calendar: exit 0" [ "$rc" -eq 0 ]
+check "a build with a calendar: libxml2 loaded, for the feeds" loads libxml2
+check "a build with a calendar: libical loaded" loads libical
+check "a build with a calendar: the calendar" has "$TMP/lazy-out/maintenance.ics" "SUMMARY:Maintenance"
+check "a build with a calendar: the feed" has "$TMP/lazy-out/atom.xml" "<title type=\"text\">[Scheduled] Maintenance</title>"
+LD_DEBUG=files "$CRIER" build -C "$L" -o "$TMP/lazy-out" --now 2020-03-05 >"$TMP/stdout" 2>"$TMP/ld"
+check "nothing to do: said" has "$TMP/stdout" "is up to date with"
+check "nothing to do: libgit2 loaded" loads libgit2
+check "nothing to do: libxml2 not loaded" sh -c '! grep -q "file=libxml2" "$1"' - "$TMP/ld"
+check "nothing to do: libical not loaded" sh -c '! grep -q "file=libical" "$1"' - "$TMP/ld"
+
 done_testing
