@@ -22,6 +22,7 @@
 #include "diag.h"
 #include "feed.h"
 #include "history.h"
+#include "lazy.h"
 #include "markdown.h"
 #include "output.h"
 #include "pages.h"
@@ -142,8 +143,8 @@ date_some(void *arg)
 }
 
 /*
- * Dates the n posts, half of them on a thread of its own when there are
- * many (a history lookup and a URL each: 12 ms of a one-post rebuild at
+ * Dates the n posts, half of them on a thread of its own from 2,048 posts
+ * up (a history lookup and a URL each: 12 ms of a one-post rebuild at
  * 10,000 posts, on one thread), and reports those without a date, in
  * order.  Returns a flag for each post, 1 where it has none.
  */
@@ -156,7 +157,14 @@ date_all(struct post *posts, size_t n, const struct history *h, const struct con
 	size_t i;
 	int started = 0;
 
-	w[0] = (struct dater){ posts, 0, n, h, cfg, preview, now, undated, 0 };
+	memset(w, 0, sizeof(w));
+	w[0].posts = posts;
+	w[0].to = n;
+	w[0].h = h;
+	w[0].cfg = cfg;
+	w[0].preview = preview;
+	w[0].now = now;
+	w[0].undated = undated;
 	if (jobs > 1 && n >= 2048) {
 		w[1] = w[0];
 		w[1].from = n / 2;
@@ -529,9 +537,6 @@ build_run(const struct build_opts *o)
 	    !repo_warn_uncommitted(r, cfg->posts, ".md", &d) && o->verbose)
 		fputs("crier: the posts in the work tree are not all as the index has them: "
 		    "libgit2 looked at them\n", stderr);
-	/* A post whose checkout has the commit's bytes is read from there. */
-	if (o->ref == NULL && !o->worktree)
-		repo_read_checkout(r);
 	/* A build of the same inputs as the last one has nothing to do. */
 	if (d.errors == 0 && th != NULL && out != NULL && !o->worktree) {
 		want_state(&st_want, r, th, o);
@@ -543,6 +548,11 @@ build_run(const struct build_opts *o)
 			goto out;
 		}
 	}
+	/* A post whose checkout has the commit's bytes is read from there. */
+	if (o->ref == NULL && !o->worktree)
+		repo_read_checkout(r);
+	/* libxml2 and libical, for the feeds and calendars, before any thread starts. */
+	lazy_load();
 	/*
 	 * Files someone put into the output would be lost: refuse, unless
 	 * --force, after the posts have been checked too.  The check runs

@@ -17,6 +17,24 @@
 
 #include "util.h"
 
+#ifdef CRIER_LAZY_LINKED
+
+void
+lazy_load(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, xmlInitParser);
+}
+
+void
+lazy_xml_free(void *p)
+{
+	xmlFree(p);
+}
+
+#else
+
 /* The sonames are the Makefile's, read off the libraries crier is built against. */
 #ifndef XML_SONAME
 #define XML_SONAME "libxml2.so.2"
@@ -38,8 +56,8 @@ static struct lib ical = { ICAL_SONAME, "maintenance calendars", NULL, PTHREAD_O
 static void
 open_lib(struct lib *l)
 {
-	if ((l->handle = dlopen(l->soname, RTLD_NOW | RTLD_LOCAL)) == NULL)
-		die("%s needs %s, which cannot be loaded: %s", l->what, l->soname, dlerror());
+	if ((l->handle = dlopen(l->soname, RTLD_LAZY | RTLD_LOCAL)) == NULL)
+		die("error: %s need %s, which cannot be loaded: %s", l->what, l->soname, dlerror());
 }
 
 /* The address of name in l's library, which l's load has opened. */
@@ -49,7 +67,7 @@ find(struct lib *l, const char *name)
 	void *p = dlsym(l->handle, name);
 
 	if (p == NULL)
-		die("%s has no %s", l->soname, name);
+		die("error: %s has no %s: %s", l->soname, name, dlerror());
 	return p;
 }
 
@@ -72,6 +90,13 @@ load_ical(void)
 	open_lib(&ical);
 }
 
+void
+lazy_load(void)
+{
+	pthread_once(&xml.once, load_xml);
+	pthread_once(&ical.once, load_ical);
+}
+
 static void *
 sym_xml(const char *name)
 {
@@ -87,17 +112,18 @@ sym_ical(const char *name)
 }
 
 /*
- * A stand-in: finds name once (threads that race store the same address)
+ * A stand-in: finds name once (threads that race store the same address;
+ * acquire and release order the library's setting up before the call)
  * and calls it.  LAZY_VOID is the same for a function that returns
  * nothing.  Its names start with lazy_, which no parameter's does.  (The
  * name is made a string here: passed on, lazy.h's macro would rename it.)
  */
 #define LAZY_FIND(lib, str, fn) \
 	static _Atomic(void *) lazy_at; \
-	void *lazy_p = atomic_load_explicit(&lazy_at, memory_order_relaxed); \
+	void *lazy_p = atomic_load_explicit(&lazy_at, memory_order_acquire); \
 	if (lazy_p == NULL) { \
 		lazy_p = sym_##lib(str); \
-		atomic_store_explicit(&lazy_at, lazy_p, memory_order_relaxed); \
+		atomic_store_explicit(&lazy_at, lazy_p, memory_order_release); \
 	} \
 	memcpy(&fn, &lazy_p, sizeof(fn))
 #define LAZY(lib, ret, name, params, args) \
@@ -119,11 +145,11 @@ void
 lazy_xml_free(void *p)
 {
 	static _Atomic(void *) at;
-	xmlFreeFunc *fn = atomic_load_explicit(&at, memory_order_relaxed);
+	xmlFreeFunc *fn = atomic_load_explicit(&at, memory_order_acquire);
 
 	if (fn == NULL) {
 		fn = sym_xml("xmlFree");
-		atomic_store_explicit(&at, (void *)fn, memory_order_relaxed);
+		atomic_store_explicit(&at, (void *)fn, memory_order_release);
 	}
 	/* The variable's value is read at each call: libxml2 lets a program change it. */
 	(*fn)(p);
@@ -209,3 +235,5 @@ LAZY_VOID(ical, icalproperty_set_x_name, (icalproperty *p, const char *name), (p
 LAZY(ical, struct icaltimetype, icaltime_from_timet_with_zone,
     (const time_t t, const int is_date, const icaltimezone *zone), (t, is_date, zone))
 LAZY(ical, icaltimezone *, icaltimezone_get_utc_timezone, (void), ())
+
+#endif

@@ -16,6 +16,24 @@
 #ifndef CRIER_LAZY_H
 #define CRIER_LAZY_H
 
+/*
+ * Loads both libraries now, on the thread that calls it, if they are not
+ * yet: before a build's threads start, so that a library that cannot be
+ * loaded stops the build before its work, on the main thread.
+ */
+void lazy_load(void);
+
+/*
+ * libxml2's xmlFree, which frees what it returns, is a variable, and its
+ * header undefines any macro of that name: this is what to call instead.
+ */
+void lazy_xml_free(void *p);
+
+/*
+ * Where the Makefile could not read the libraries' sonames (no readelf,
+ * or libraries without one), it links them, and the names stay theirs.
+ */
+#ifndef CRIER_LAZY_LINKED
 #define htmlReadFile crier_htmlReadFile
 #define xmlBufferContent crier_xmlBufferContent
 #define xmlBufferCreate crier_xmlBufferCreate
@@ -51,12 +69,6 @@
 #define xmlTextWriterWriteElement crier_xmlTextWriterWriteElement
 #define xmlTextWriterWriteString crier_xmlTextWriterWriteString
 
-/*
- * libxml2's xmlFree, which frees what it returns, is a variable, and its
- * header undefines any macro of that name: this is what to call instead.
- */
-void lazy_xml_free(void *p);
-
 #define icalcomponent_add_component crier_icalcomponent_add_component
 #define icalcomponent_add_property crier_icalcomponent_add_property
 #define icalcomponent_as_ical_string_r crier_icalcomponent_as_ical_string_r
@@ -89,5 +101,6 @@ void lazy_xml_free(void *p);
 #define icalproperty_set_x_name crier_icalproperty_set_x_name
 #define icaltime_from_timet_with_zone crier_icaltime_from_timet_with_zone
 #define icaltimezone_get_utc_timezone crier_icaltimezone_get_utc_timezone
+#endif
 
 #endif

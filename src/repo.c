@@ -4,6 +4,7 @@
  * libgit2 outlives its owner.  Blobs are read by loose.c and pack.c
  * first: the packs are mapped once by repo_open and shared by its clones.
  */
+#define _DEFAULT_SOURCE	/* syscall, for openat2 */
 #include "repo.h"
 
 #include <dirent.h>
@@ -13,11 +14,21 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <git2.h>
+#ifdef CRIER_LIBCRYPTO
 #include <openssl/evp.h>
+#endif
+#if defined(__linux__) && defined(__has_include)
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#define HAVE_OPENAT2 1
+#endif
+#endif
 
 #include "buf.h"
 #include "dirs.h"
@@ -37,7 +48,10 @@ struct repo {
 	struct pack *pk;	/* this handle's reader of them, once one is read */
 	struct repo_reads reads;	/* how its blobs were read */
 	int checkout;		/* the work tree's folder, for repo_read_checkout; else -1 */
+	size_t misses;		/* files read there that were not the commit's */
+#ifdef CRIER_LIBCRYPTO
 	EVP_MD_CTX *sha;	/* the SHA-1 that tells the work tree's bytes */
+#endif
 };
 
 /*
@@ -155,7 +169,9 @@ repo_free(struct repo *r)
 	packs_put(r->packs);
 	if (r->checkout >= 0)
 		close(r->checkout);
+#ifdef CRIER_LIBCRYPTO
 	EVP_MD_CTX_free(r->sha);
+#endif
 	free(r);
 	git_libgit2_shutdown();
 }
@@ -309,31 +325,99 @@ repo_read_checkout(struct repo *r)
 
 /* Files larger than this are read from git. */
 #define MAX_CHECKOUT ((off_t)16 << 20)
+/* After this many files of other bytes and none of the commit's, a handle stops looking. */
+#define MAX_MISSES 32
+
+/* 1 if path is one a checkout writes: no empty, ".", ".." or ".git" part. */
+static int
+checkout_path(const char *path)
+{
+	const char *p, *e;
+	size_t n;
+
+	for (p = path;; p = e + 1) {
+		e = strchr(p, '/');
+		n = e ? (size_t)(e - p) : strlen(p);
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.') ||
+		    (n == 4 && strncasecmp(p, ".git", 4) == 0))
+			return 0;
+		if (e == NULL)
+			return 1;
+	}
+}
+
+/*
+ * Opens path below the work tree for reading, through no link and never
+ * out of it; not waiting on a FIFO and not taking a terminal.  Linux's
+ * openat2 refuses a link anywhere in the path; elsewhere only the last
+ * part is not followed (checkout_path has ruled out "..").
+ */
+static int
+open_checkout(int dir, const char *path)
+{
+	int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+#if defined(HAVE_OPENAT2) && defined(SYS_openat2)
+	static _Atomic int no_openat2;
+	struct open_how how;
+	long fd;
+
+	if (!atomic_load_explicit(&no_openat2, memory_order_relaxed)) {
+		memset(&how, 0, sizeof(how));
+		how.flags = (uint64_t)flags;
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+		fd = syscall(SYS_openat2, dir, path, &how, sizeof(how));
+		if (fd >= 0 || errno != ENOSYS)
+			return (int)fd;
+		atomic_store_explicit(&no_openat2, 1, memory_order_relaxed);
+	}
+#endif
+	return openat(dir, path, flags);
+}
+
+/* 1 if the n bytes of s are those of blob id: their SHA-1 as git names a blob. */
+static int
+is_blob(struct repo *r, const char *s, size_t n, const git_oid *id)
+{
+#ifdef CRIER_LIBCRYPTO
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char head[32];
+	int hl = snprintf(head, sizeof(head), "blob %zu", n) + 1;
+
+	if (r->sha == NULL && (r->sha = EVP_MD_CTX_new()) == NULL)
+		die("out of memory");
+	return EVP_DigestInit_ex(r->sha, EVP_sha1(), NULL) == 1 &&
+	    EVP_DigestUpdate(r->sha, head, (size_t)hl) == 1 && EVP_DigestUpdate(r->sha, s, n) == 1 &&
+	    EVP_DigestFinal_ex(r->sha, md, &mdlen) == 1 && mdlen == GIT_OID_RAWSZ &&
+	    memcmp(md, id->id, GIT_OID_RAWSZ) == 0;
+#else
+	git_oid got;
+
+	(void)r;
+	return git_odb_hash(&got, s, n, GIT_OBJECT_BLOB) == 0 && git_oid_equal(&got, id);
+#endif
+}
 
 /*
  * Reads path from the work tree into a new buffer if its bytes are those
- * of blob id, by their SHA-1 as git names a blob ("blob SIZE\0" and the
- * bytes): then they are the commit's whatever the file is, or whatever
- * changed it.  1 if read; 0 if not (missing, no regular file, other
+ * of blob id: then they are the commit's, whatever the file is or did.
+ * 1 if read; 0 if not (an odd path, missing, no regular file, other
  * bytes, any failure), and the caller reads it from git.
  */
 static int
 read_checkout(struct repo *r, const git_oid *id, const char *path, char **data, size_t *len)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char head[32], *s;
+	char *s;
 	struct stat st;
 	size_t size, got = 0;
 	ssize_t n = 0;
-	int fd, hl, same;
+	int fd, same;
 
-	/* Not following a link, and not hanging on a FIFO put there. */
-	if ((fd = openat(r->checkout, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
-		return 0;
+	if (!checkout_path(path) || (fd = open_checkout(r->checkout, path)) < 0)
+		goto miss;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_CHECKOUT) {
 		close(fd);
-		return 0;
+		goto miss;
 	}
 	size = (size_t)st.st_size;
 	s = xmalloc(size + 1);
@@ -341,22 +425,23 @@ read_checkout(struct repo *r, const git_oid *id, const char *path, char **data, 
 	while (got <= size && (n = read(fd, s + got, size + 1 - got)) > 0)
 		got += (size_t)n;
 	close(fd);
-	if (r->sha == NULL && (r->sha = EVP_MD_CTX_new()) == NULL)
-		die("out of memory");
-	hl = snprintf(head, sizeof(head), "blob %zu", got) + 1;
-	same = n >= 0 && got <= size && EVP_DigestInit_ex(r->sha, EVP_sha1(), NULL) == 1 &&
-	    EVP_DigestUpdate(r->sha, head, (size_t)hl) == 1 && EVP_DigestUpdate(r->sha, s, got) == 1 &&
-	    EVP_DigestFinal_ex(r->sha, md, &mdlen) == 1 && mdlen == GIT_OID_RAWSZ &&
-	    memcmp(md, id->id, GIT_OID_RAWSZ) == 0;
+	same = n >= 0 && got <= size && is_blob(r, s, got, id);
 	if (!same) {
 		free(s);
-		return 0;
+		goto miss;
 	}
 	s[got] = '\0';
 	*data = s;
 	*len = got;
 	r->reads.checkout++;
 	return 1;
+miss:
+	/* A work tree of other bytes (a filter's, another branch's) is not read twice over. */
+	if (++r->misses >= MAX_MISSES && r->reads.checkout == 0) {
+		close(r->checkout);
+		r->checkout = -1;
+	}
+	return 0;
 }
 
 void

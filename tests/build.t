@@ -766,14 +766,19 @@ fi
 rc=0
 LD_DEBUG=files "$CRIER" build -q -C "$L" -o "$TMP/lazy-out" --now 2020-03-05 >/dev/null 2>"$TMP/ld" || rc=$?
 check "a build with a calendar: exit 0" [ "$rc" -eq 0 ]
-check "a build with a calendar: libxml2 loaded, for the feeds" loads libxml2
-check "a build with a calendar: libical loaded" loads libical
 check "a build with a calendar: the calendar" has "$TMP/lazy-out/maintenance.ics" "SUMMARY:Maintenance"
 check "a build with a calendar: the feed" has "$TMP/lazy-out/atom.xml" "<title type=\"text\">[Scheduled] Maintenance</title>"
-LD_DEBUG=files "$CRIER" build -C "$L" -o "$TMP/lazy-out" --now 2020-03-05 >"$TMP/stdout" 2>"$TMP/ld"
-check "nothing to do: said" has "$TMP/stdout" "is up to date with"
-check "nothing to do: libgit2 loaded" loads libgit2
-check "nothing to do: libxml2 not loaded" sh -c '! grep -q "file=libxml2" "$1"' - "$TMP/ld"
-check "nothing to do: libical not loaded" sh -c '! grep -q "file=libical" "$1"' - "$TMP/ld"
+# LD_DEBUG is glibc's loader's; another says nothing, and there is nothing to check.
+if [ -s "$TMP/ld" ]; then
+	check "a build with a calendar: libxml2 loaded, for the feeds" loads libxml2
+	check "a build with a calendar: libical loaded" loads libical
+	LD_DEBUG=files "$CRIER" build -C "$L" -o "$TMP/lazy-out" --now 2020-03-05 >"$TMP/stdout" 2>"$TMP/ld"
+	check "nothing to do: said" has "$TMP/stdout" "is up to date with"
+	check "nothing to do: libgit2 loaded" loads libgit2
+	check "nothing to do: libxml2 not loaded" sh -c '! grep -q "file=libxml2" "$1"' - "$TMP/ld"
+	check "nothing to do: libical not loaded" sh -c '! grep -q "file=libical" "$1"' - "$TMP/ld"
+else
+	ok "what the loader loads # SKIP no LD_DEBUG (not glibc)"
+fi
 
 done_testing

@@ -109,16 +109,19 @@ crier build -C "$R" -o "$TMP/out" --now 2030-01-02
 check "a changed manifest: builds again" has "$TMP/stdout" "pages written to"
 # crier knows its manifest by inode, size and modification time, not by
 # its bytes: a write in place at the same size (here of the same bytes,
-# so that it still lists crier's files) is a change too.  A moment passes
-# first, so that the write's time is not the build's.
+# so that it still lists crier's files) is a change too.  The write's
+# time is set two seconds on, as a write a little later would give on a
+# file system of coarse times.
 crier build -C "$R" -o "$TMP/out" --now 2030-01-02
 check "a manifest written in place: nothing to do before" has "$TMP/stdout" "$UP"
-sleep 0.1
-python3 -c 'import sys
-with open(sys.argv[1], "r+b") as f:
+python3 -c 'import os, sys
+p = sys.argv[1]
+t = os.stat(p).st_mtime_ns
+with open(p, "r+b") as f:
     b = f.read()
     f.seek(0)
-    f.write(b)' "$TMP/out/.crier-manifest"
+    f.write(b)
+os.utime(p, ns=(t + 2000000000, t + 2000000000))' "$TMP/out/.crier-manifest"
 crier build -C "$R" -o "$TMP/out" --now 2030-01-02
 check "a manifest written in place, same size: builds again" has "$TMP/stdout" "pages written to"
 # Linked elsewhere (as a rebuild links it into the tree it stages in), it is the same manifest.

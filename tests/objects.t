@@ -249,6 +249,7 @@ crier build -C "$L" -q
 built "damage: the first build"
 snapshot "$L/output" >"$TMP/before"
 blob=$(git -C "$L" rev-parse HEAD:posts/p7.md)
+blob7=$blob
 obj=$L/.git/objects/$(echo "$blob" | cut -c1-2)/$(echo "$blob" | cut -c3-)
 
 # damage NAME PYTHON: rewrites the loose object at $obj with the bytes the
@@ -356,7 +357,11 @@ ln -s "$TMP/p6-elsewhere.md" "$C/posts/p6.md"
 mkfifo "$C/posts/p7.md.fifo"
 rm "$C/posts/p7.md"
 mv "$C/posts/p7.md.fifo" "$C/posts/p7.md"
+# (Under timeout: a FIFO opened to be read would wait for a writer.)
+_wrap=$CRIER_WRAP
+CRIER_WRAP="timeout 120 $_wrap"
 wt_build "a link and a FIFO in the work tree" 29
+CRIER_WRAP=$_wrap
 rm "$C/posts/p6.md" "$C/posts/p7.md"
 git -C "$C" checkout -q -- posts/p6.md posts/p7.md
 
@@ -367,5 +372,54 @@ git -C "$C" checkout -q -- posts
 check "autocrlf: the work tree has CRLF line ends" grep -q "$(printf '\r')" "$C/posts/p1.md"
 wt_build "a checkout with CRLF line ends" 0
 check "autocrlf: no CR published" sh -c '! grep -rq "$(printf "\r")" "$1"' - "$TMP/wt-out"
+
+# A crafted tree (git will not check it out) with folders ".." and ".git"
+# in posts/: their posts are read from git, never through those names
+# from the work tree, even where a file there has their very bytes.
+D=$TMP/checkout-dotdot
+new_repo "$D"
+commit_all "$D" "site.ini"
+good=$(printf -- '---\ntitle: Good\ndate: 2017-01-03\n---\nx\n' | git -C "$D" hash-object -w --stdin)
+evil='---\ntitle: Up\ndate: 2017-01-01\n---\nx\n'
+hooks='---\ntitle: Hooks\ndate: 2017-01-02\n---\nx\n'
+blob=$(printf -- "$evil" | git -C "$D" hash-object -w --stdin)
+blob2=$(printf -- "$hooks" | git -C "$D" hash-object -w --stdin)
+inner=$(printf '100644 blob %s\tevil.md\n' "$blob" | git -C "$D" mktree)
+inner2=$(printf '100644 blob %s\thooks.md\n' "$blob2" | git -C "$D" mktree)
+posts=$(printf '040000 tree %s\t..\n040000 tree %s\t.git\n100644 blob %s\tgood.md\n' \
+    "$inner" "$inner2" "$good" | git -C "$D" mktree)
+ini=$(git -C "$D" hash-object -w "$D/site.ini")
+root=$(printf '100644 blob %s\tsite.ini\n040000 tree %s\tposts\n' "$ini" "$posts" | git -C "$D" mktree)
+git -C "$D" update-ref refs/heads/main "$(echo crafted | git -C "$D" commit-tree "$root")"
+printf -- '---\ntitle: Good\ndate: 2017-01-03\n---\nx\n' >"$D/posts/good.md"
+printf -- "$evil" >"$D/evil.md"
+mkdir -p "$D/posts/.git"
+printf -- "$hooks" >"$D/posts/.git/hooks.md"
+rm -rf "$TMP/.crier-cache"
+crier build -C "$D" -o "$TMP/dotdot-out" -q -v
+built "a tree with .. and .git folders: exit 0"
+check "a tree with .. and .git folders: only good.md read from the work tree" has "$TMP/stderr" \
+	"crier: posts read from the work tree, the commit's bytes: 1; files read from git: 3 loose, 0 packed, 0 through libgit2"
+check "a tree with .. and .git folders: every post published" \
+	test -f "$TMP/dotdot-out/2017/01/01/evil/index.html" -a -f "$TMP/dotdot-out/2017/01/02/hooks/index.html"
+
+# A damaged object whose post the work tree holds as committed: the build
+# reads the work tree's bytes, which are the commit's, and succeeds; with
+# --ref it reads the object, and the damage is an error.
+K=$TMP/checkout-damaged
+cp -r "$L" "$K"
+kobj=$K/.git/objects/$(echo "$blob7" | cut -c1-2)/$(echo "$blob7" | cut -c3-)
+chmod u+w "$kobj"
+printf 'not a zlib stream' >"$kobj"
+post "$K" p8.md "Eight" "2017-03-08 10:00 +0000" "[Alerts]" "Eight, once more."
+commit_all "$K" "touch eight"
+rm -rf "$TMP/.crier-cache"
+crier build -C "$K" -o "$TMP/damaged-wt" -q
+built "a damaged object, its post in the work tree: exit 0"
+check "a damaged object, its post in the work tree: the post" has "$TMP/damaged-wt/2017/03/07/p7/index.html" "<p>Seven’s body.</p>"
+rm -rf "$TMP/.crier-cache"
+crier build -C "$K" --ref HEAD -o "$TMP/damaged-ref" -q
+check "a damaged object, --ref: exit status not 0" [ "$rc" -ne 0 ]
+check "a damaged object, --ref: the error names the post" has "$TMP/stderr" "posts/p7.md: error: cannot read from git"
 
 done_testing
