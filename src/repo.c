@@ -4,7 +4,6 @@
  * libgit2 outlives its owner.  Blobs are read by loose.c and pack.c
  * first: the packs are mapped once by repo_open and shared by its clones.
  */
-#define _DEFAULT_SOURCE	/* syscall, for openat2 */
 #include "repo.h"
 
 #include <dirent.h>
@@ -21,13 +20,6 @@
 #include <git2.h>
 #ifdef CRIER_LIBCRYPTO
 #include <openssl/evp.h>
-#endif
-#if defined(__linux__) && defined(__has_include)
-#if __has_include(<linux/openat2.h>)
-#include <linux/openat2.h>
-#include <sys/syscall.h>
-#define HAVE_OPENAT2 1
-#endif
 #endif
 
 #include "buf.h"
@@ -48,6 +40,8 @@ struct repo {
 	struct pack *pk;	/* this handle's reader of them, once one is read */
 	struct repo_reads reads;	/* how its blobs were read */
 	int checkout;		/* the work tree's folder, for repo_read_checkout; else -1 */
+	char *cdir;		/* the folder of the last file read there, */
+	int cdirfd;		/* open, or -1 */
 	size_t misses;		/* files read there that were not the commit's */
 #ifdef CRIER_LIBCRYPTO
 	EVP_MD_CTX *sha;	/* the SHA-1 that tells the work tree's bytes */
@@ -94,6 +88,7 @@ repo_open(struct repo **out, const char *dir, const char *name, const char *ref,
 	git_object *obj = NULL;
 
 	r->checkout = -1;
+	r->cdirfd = -1;
 	*out = NULL;
 	git_libgit2_init();
 	/*
@@ -143,6 +138,7 @@ repo_clone(const struct repo *r, struct diag *d)
 	git_libgit2_init();
 	c->worktree = r->worktree;
 	c->checkout = r->checkout >= 0 ? fcntl(r->checkout, F_DUPFD_CLOEXEC, 0) : -1;
+	c->cdirfd = -1;
 	memcpy(c->hex, r->hex, sizeof(c->hex));
 	if (git_repository_open(&c->git, git_repository_path(r->git)) < 0 ||
 	    git_commit_lookup(&c->commit, c->git, git_commit_id(r->commit)) < 0 ||
@@ -169,6 +165,9 @@ repo_free(struct repo *r)
 	packs_put(r->packs);
 	if (r->checkout >= 0)
 		close(r->checkout);
+	if (r->cdirfd >= 0)
+		close(r->cdirfd);
+	free(r->cdir);
 #ifdef CRIER_LIBCRYPTO
 	EVP_MD_CTX_free(r->sha);
 #endif
@@ -346,32 +345,36 @@ checkout_path(const char *path)
 	}
 }
 
+static int open_nofollow(int fd, const char *dir);
+
 /*
- * Opens path below the work tree for reading, through no link and never
- * out of it; not waiting on a FIFO and not taking a terminal.  Linux's
- * openat2 refuses a link anywhere in the path; elsewhere only the last
- * part is not followed (checkout_path has ruled out "..").
+ * Opens path below the work tree for reading, through no link, not
+ * waiting on a FIFO and not taking a terminal.  Its folder is opened a
+ * name at a time, following no link (checkout_path has ruled out ".."),
+ * and kept: the posts come in the order of their paths, so most share
+ * the folder of the last.
  */
 static int
-open_checkout(int dir, const char *path)
+open_checkout(struct repo *r, const char *path)
 {
-	int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
-#if defined(HAVE_OPENAT2) && defined(SYS_openat2)
-	static _Atomic int no_openat2;
-	struct open_how how;
-	long fd;
+	const char *base = strrchr(path, '/');
+	size_t n = base != NULL ? (size_t)(base - path) : 0;
+	int dir = r->checkout;
 
-	if (!atomic_load_explicit(&no_openat2, memory_order_relaxed)) {
-		memset(&how, 0, sizeof(how));
-		how.flags = (uint64_t)flags;
-		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-		fd = syscall(SYS_openat2, dir, path, &how, sizeof(how));
-		if (fd >= 0 || errno != ENOSYS)
-			return (int)fd;
-		atomic_store_explicit(&no_openat2, 1, memory_order_relaxed);
+	if (base != NULL) {
+		if (r->cdirfd < 0 || r->cdir == NULL || strlen(r->cdir) != n ||
+		    memcmp(r->cdir, path, n) != 0) {
+			if (r->cdirfd >= 0)
+				close(r->cdirfd);
+			free(r->cdir);
+			r->cdir = xstrndup(path, n);
+			r->cdirfd = open_nofollow(r->checkout, r->cdir);
+		}
+		if ((dir = r->cdirfd) < 0)
+			return -1;
+		path = base + 1;
 	}
-#endif
-	return openat(dir, path, flags);
+	return openat(dir, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 }
 
 /* 1 if the n bytes of s are those of blob id: their SHA-1 as git names a blob. */
@@ -413,7 +416,7 @@ read_checkout(struct repo *r, const git_oid *id, const char *path, char **data, 
 	ssize_t n = 0;
 	int fd, same;
 
-	if (!checkout_path(path) || (fd = open_checkout(r->checkout, path)) < 0)
+	if (!checkout_path(path) || (fd = open_checkout(r, path)) < 0)
 		goto miss;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_CHECKOUT) {
 		close(fd);

@@ -422,4 +422,22 @@ crier build -C "$K" --ref HEAD -o "$TMP/damaged-ref" -q
 check "a damaged object, --ref: exit status not 0" [ "$rc" -ne 0 ]
 check "a damaged object, --ref: the error names the post" has "$TMP/stderr" "posts/p7.md: error: cannot read from git"
 
+# A folder of the path that is a link in the work tree (to a copy with
+# the very bytes): the post is read from git.  Posts in a real subfolder
+# are read from the work tree.
+S=$TMP/checkout-sub
+new_repo "$S"
+mkdir -p "$S/posts/real" "$S/posts/linked"
+post "$S" real/a.md "A" "2017-05-01 10:00 +0000" "[Alerts]" "In a real folder."
+post "$S" linked/b.md "B" "2017-05-02 10:00 +0000" "[Alerts]" "Behind a link."
+commit_all "$S" "two folders"
+mv "$S/posts/linked" "$TMP/linked-elsewhere"
+ln -s "$TMP/linked-elsewhere" "$S/posts/linked"
+rm -rf "$TMP/.crier-cache"
+crier build -C "$S" -o "$TMP/sub-out" -q -v
+built "a linked folder in the work tree: exit 0"
+check "a linked folder in the work tree: its post read from git" has "$TMP/stderr" \
+	"crier: posts read from the work tree, the commit's bytes: 1; files read from git: 2 loose, 0 packed, 0 through libgit2"
+check "a linked folder in the work tree: its post published" has "$TMP/sub-out/2017/05/02/b/index.html" "Behind a link."
+
 done_testing
