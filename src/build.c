@@ -493,6 +493,7 @@ build_run(const struct build_opts *o)
 	struct output *out = NULL;
 	struct render_stats st;
 	size_t i, n, nfiles = 0, nposts = 0, drafts = 0, future = 0;
+	size_t nheld = 0;	/* posts[0..nheld) hold what only they free, until the site takes them */
 	char nowbuf[64];
 	time_t now = 0, first_due = 0, last_published = 0;
 	size_t changed = 0, kept = 0;
@@ -569,6 +570,7 @@ build_run(const struct build_opts *o)
 	if (!o->no_history)
 		job = history_start(r, cfg->posts, out != NULL ? outdir : NULL, &d);
 	posts = xcalloc(nfiles + 1, sizeof(*posts));
+	nheld = nfiles;
 	ok = xcalloc(nfiles + 1, sizeof(*ok));
 	/* Files of the work tree are found by their content's blob id too. */
 	if (outdir != NULL)
@@ -595,6 +597,7 @@ build_run(const struct build_opts *o)
 		p->src = post_src(&files[i]);
 		posts[nposts++] = *p;
 	}
+	nheld = nposts;
 	lap(o, &t, "read and render posts");
 	if (o->verbose) {
 		fprintf(stderr, "crier: %zu posts from the cache, %zu parsed\n", cache_hits(cache),
@@ -626,9 +629,11 @@ build_run(const struct build_opts *o)
 			last_published = posts[i].date;
 		posts[n++] = posts[i];
 	}
-	nposts = n;
-	/* The good posts are still checked for clashes with each other. */
+	nposts = nheld = n;
+	/* The good posts are still checked for clashes with each other; the site takes them. */
 	s = site_new(cfg, posts, nposts, &d);
+	posts = NULL;
+	nheld = 0;
 	if (d.errors > 0 || s == NULL || th == NULL || out == NULL)
 		goto out;
 	s->now = now;
@@ -692,6 +697,9 @@ out:
 		    d.errors == 1 ? "" : "s");
 	free(outdir);
 	repo_files_free(files, nfiles);
+	for (i = 0; i < nheld; i++)
+		post_clear(&posts[i]);
+	free(posts);
 	site_free(s);
 	if (job != NULL)
 		history_free(history_finish(job, &d));

@@ -170,6 +170,22 @@ check "three undated among 2,103 posts: reported in the files' order" sh -c \
 	    "posts/a-first.md posts/m-middle.md posts/z-last.md"' - "$TMP/stderr"
 errors "three undated among 2,103 posts" 3
 
+# A history that cannot be read (an older commit's tree is missing) stops
+# the build: the posts of the commit itself read fine, but their dates
+# come from the walk.
+R=$TMP/history-gone
+new_repo "$R"
+printf -- '---\ntitle: A\n---\nx\n' >"$R/posts/a.md"
+commit_all "$R" "one"
+printf -- '---\ntitle: B\n---\ny\n' >"$R/posts/b.md"
+commit_all "$R" "two"
+gone=$(git -C "$R" rev-parse HEAD~1:posts)
+rm -f "$R/.git/objects/$(echo "$gone" | cut -c1-2)/$(echo "$gone" | cut -c3-)"
+fails "a history that cannot be read"
+check "a history that cannot be read: says so, with the object" \
+	grep -q "^crier: error: reading history: .*$gone" "$TMP/stderr"
+errors "a history that cannot be read" 1
+
 # --- Themes ----------------------------------------------------------------
 
 repo nothemes
