@@ -119,27 +119,25 @@ date_post(struct post *p, const struct history *h, const struct config *cfg, int
 	return 0;
 }
 
-/* A share of the posts for date_all: from..to; undated[i] set for those without a date. */
-struct dater {
+/* What date_all's parts share. */
+struct dating {
 	struct post *posts;
-	size_t from, to;
 	const struct history *h;
 	const struct config *cfg;
 	int preview;
 	time_t now;
-	unsigned char *undated;
-	pthread_t thread;
+	unsigned char *undated;		/* set for the posts without a date */
 };
 
-static void *
-date_some(void *arg)
+static void
+date_part(void *arg, size_t part, size_t from, size_t to)
 {
-	struct dater *w = arg;
+	struct dating *w = arg;
 	size_t i;
 
-	for (i = w->from; i < w->to; i++)
+	(void)part;
+	for (i = from; i < to; i++)
 		w->undated[i] = date_post(&w->posts[i], w->h, w->cfg, w->preview, w->now) < 0;
-	return NULL;
 }
 
 /*
@@ -152,33 +150,15 @@ static unsigned char *
 date_all(struct post *posts, size_t n, const struct history *h, const struct config *cfg,
     int preview, time_t now, int jobs, struct diag *d)
 {
-	unsigned char *undated = xcalloc(n + 1, 1);
-	struct dater w[2];
+	struct dating w = { posts, h, cfg, preview, now, xcalloc(n + 1, 1) };
 	size_t i;
-	int started = 0;
 
-	memset(w, 0, sizeof(w));
-	w[0].posts = posts;
-	w[0].to = n;
-	w[0].h = h;
-	w[0].cfg = cfg;
-	w[0].preview = preview;
-	w[0].now = now;
-	w[0].undated = undated;
-	if (jobs > 1 && n >= 2048) {
-		w[1] = w[0];
-		w[1].from = n / 2;
-		if ((started = pthread_create(&w[1].thread, NULL, date_some, &w[1]) == 0))
-			w[0].to = n / 2;
-	}
-	date_some(&w[0]);
-	if (started)
-		pthread_join(w[1].thread, NULL);
+	run_parts(date_part, &w, n, jobs > 1 && n >= 2048 ? 2 : 1);
 	for (i = 0; i < n; i++)
-		if (undated[i])
+		if (w.undated[i])
 			diag_error(d, posts[i].path, 1, "no date: add \"date: YYYY-MM-DD\" to the front "
 			    "matter or name the file YYYY-MM-DD-%s.md", posts[i].slug);
-	return undated;
+	return w.undated;
 }
 
 /* The key of a post's source, its blob id and path; 0 if its id is not known. */

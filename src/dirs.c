@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,26 +78,24 @@ mtime(int fd, const char *path, long long *sec, long *nsec)
 	return 0;
 }
 
-/* A share of a scan: the folders d[from..to) get their mtimes, or -1 -1 if not folders. */
-struct share {
+/* What a scan's parts share: the folders d get their mtimes, or -1 -1 if not folders. */
+struct scan {
 	int fd;
 	struct dir *d;
-	size_t from, to;
-	pthread_t thread;
 };
 
-static void *
-stat_share(void *arg)
+static void
+stat_part(void *arg, size_t part, size_t from, size_t to)
 {
-	struct share *sh = arg;
+	struct scan *sc = arg;
 	size_t i;
 
-	for (i = sh->from; i < sh->to; i++)
-		if (mtime(sh->fd, sh->d[i].path, &sh->d[i].sec, &sh->d[i].nsec) < 0) {
-			sh->d[i].sec = -1;
-			sh->d[i].nsec = -1;
+	(void)part;
+	for (i = from; i < to; i++)
+		if (mtime(sc->fd, sc->d[i].path, &sc->d[i].sec, &sc->d[i].nsec) < 0) {
+			sc->d[i].sec = -1;
+			sc->d[i].nsec = -1;
 		}
-	return NULL;
 }
 
 /* Scans of many folders are split in two, the second half on a thread. */
@@ -108,10 +105,10 @@ struct dirs *
 dirs_scan(const char *root, const char *manifest)
 {
 	struct dirs *r = xcalloc(1, sizeof(*r)), all = { NULL, 0, 0 };
-	struct share sh[2];
+	struct scan sc;
 	const char *s, *nl, *p, *last = "";
 	size_t i, n, lastn = 0;
-	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), started = 0;
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0) {
 		free(r);
@@ -141,15 +138,9 @@ dirs_scan(const char *root, const char *manifest)
 	}
 	all.n = n;
 	/* A lookup each, mostly in the kernel: two threads take half the time. */
-	sh[0] = (struct share){ fd, all.d, 0, n };
-	if (n >= SPLIT) {
-		sh[1] = (struct share){ fd, all.d, n / 2, n };
-		if ((started = pthread_create(&sh[1].thread, NULL, stat_share, &sh[1]) == 0))
-			sh[0].to = n / 2;
-	}
-	stat_share(&sh[0]);
-	if (started)
-		pthread_join(sh[1].thread, NULL);
+	sc.fd = fd;
+	sc.d = all.d;
+	run_parts(stat_part, &sc, n, n >= SPLIT ? 2 : 1);
 	for (i = 0; i < n; i++) {
 		if (all.d[i].sec == -1 && all.d[i].nsec == -1)
 			free(all.d[i].path);

@@ -251,25 +251,21 @@ need_post(struct ctx *c, size_t i)
 	return c->posts[i];
 }
 
-/* The posts' maps that make_maps makes on one thread: from..to, those wanted. */
-struct maker {
-	struct ctx c;		/* with an arena of its own */
+/* What make_maps's parts share: part i makes into cs[i], with an arena of its own. */
+struct makers {
+	struct ctx *cs;
 	const unsigned char *want;
-	size_t from, to;
-	pthread_t thread;
-	int started;
 };
 
-static void *
-make_some(void *arg)
+static void
+make_part(void *arg, size_t part, size_t from, size_t to)
 {
-	struct maker *m = arg;
+	struct makers *m = arg;
 	size_t i;
 
-	for (i = m->from; i < m->to; i++)
+	for (i = from; i < to; i++)
 		if (m->want[i])
-			need_post(&m->c, i);
-	return NULL;
+			need_post(&m->cs[part], i);
 }
 
 /*
@@ -283,34 +279,23 @@ make_maps(struct ctx *c, const unsigned char *want, int jobs, struct arena ***ar
     size_t *narenas)
 {
 	const struct site *s = c->s;
-	struct maker *ms;
-	size_t i, n = 0, nt, per;
+	struct makers m;
+	size_t i, n = 0, nt;
 
 	for (i = 0; i < s->nposts; i++)
 		n += want[i] && c->posts[i] == NULL;
 	nt = jobs > 0 ? (size_t)jobs : 1;
 	if (nt > n / 256 + 1)
 		nt = n / 256 + 1;
-	per = (s->nposts + nt - 1) / nt;
-	ms = xcalloc(nt, sizeof(*ms));
+	m.cs = xcalloc(nt, sizeof(*m.cs));
+	m.want = want;
 	*arenas = xrealloc(*arenas, (*narenas + nt) * sizeof(**arenas));
 	for (i = 0; i < nt; i++) {
-		ms[i].c = *c;
-		ms[i].c.a = (*arenas)[(*narenas)++] = arena_new();
-		ms[i].want = want;
-		ms[i].from = i * per < s->nposts ? i * per : s->nposts;
-		ms[i].to = (i + 1) * per < s->nposts ? (i + 1) * per : s->nposts;
-		if (i > 0)
-			ms[i].started = pthread_create(&ms[i].thread, NULL, make_some, &ms[i]) == 0;
+		m.cs[i] = *c;
+		m.cs[i].a = (*arenas)[(*narenas)++] = arena_new();
 	}
-	make_some(&ms[0]);
-	for (i = 1; i < nt; i++) {
-		if (ms[i].started)
-			pthread_join(ms[i].thread, NULL);
-		else
-			make_some(&ms[i]);
-	}
-	free(ms);
+	run_parts(make_part, &m, s->nposts, nt);
+	free(m.cs);
 }
 
 /* When an alert in the banner begins: its window's start, else its date. */

@@ -322,8 +322,31 @@ repo_read_checkout(struct repo *r)
 		r->checkout = open(wd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
-/* Files larger than this are read from git. */
-#define MAX_CHECKOUT ((off_t)16 << 20)
+/* Files of the work tree larger than this are not read to be compared with a blob. */
+#define MAX_COMPARED ((off_t)16 << 20)
+
+/*
+ * The size bytes of the file open at fd, closed after, in a new buffer,
+ * NUL-terminated; NULL if it cannot be read or holds more (it grew).
+ * One byte more is asked for, to tell.
+ */
+static char *
+read_sized(int fd, size_t size)
+{
+	char *s = xmalloc(size + 1);
+	size_t got = 0;
+	ssize_t n = 0;
+
+	while (got <= size && (n = read(fd, s + got, size + 1 - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	if (n < 0 || got != size) {
+		free(s);
+		return NULL;
+	}
+	s[size] = '\0';
+	return s;
+}
 /* After this many files of other bytes and none of the commit's, a handle stops looking. */
 #define MAX_MISSES 32
 
@@ -412,30 +435,22 @@ read_checkout(struct repo *r, const git_oid *id, const char *path, char **data, 
 {
 	char *s;
 	struct stat st;
-	size_t size, got = 0;
-	ssize_t n = 0;
-	int fd, same;
+	int fd;
 
 	if (!checkout_path(path) || (fd = open_checkout(r, path)) < 0)
 		goto miss;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_CHECKOUT) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_COMPARED) {
 		close(fd);
 		goto miss;
 	}
-	size = (size_t)st.st_size;
-	s = xmalloc(size + 1);
-	/* A byte more than the size, to see a file that grew since the fstat. */
-	while (got <= size && (n = read(fd, s + got, size + 1 - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	same = n >= 0 && got <= size && is_blob(r, s, got, id);
-	if (!same) {
+	if ((s = read_sized(fd, (size_t)st.st_size)) == NULL)
+		goto miss;
+	if (!is_blob(r, s, (size_t)st.st_size, id)) {
 		free(s);
 		goto miss;
 	}
-	s[got] = '\0';
 	*data = s;
-	*len = got;
+	*len = (size_t)st.st_size;
 	r->reads.checkout++;
 	return 1;
 miss:
@@ -680,8 +695,6 @@ repo_files_free(struct repo_file *files, size_t n)
 	free(files);
 }
 
-/* Files larger than this are left to libgit2 to compare. */
-#define MAX_HASHED ((off_t)16 << 20)
 /* More post files than this outside the index, and libgit2 looks at them. */
 #define MAX_MISSED 64
 
@@ -691,20 +704,14 @@ same_blob(int fd, const char *name, off_t size, const git_oid *id)
 {
 	git_oid got;
 	char *data;
-	ssize_t n = 0;
-	size_t len = 0;
 	int f, same;
 
 	/* Non-blocking: a FIFO put there since the stat must not hang the build. */
-	if (size > MAX_HASHED ||
-	    (f = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
+	if (size > MAX_COMPARED ||
+	    (f = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0 ||
+	    (data = read_sized(f, (size_t)size)) == NULL)
 		return 0;
-	data = xmalloc((size_t)size + 1);
-	while (len <= (size_t)size && (n = read(f, data + len, (size_t)size + 1 - len)) > 0)
-		len += (size_t)n;
-	close(f);
-	same = n == 0 && len == (size_t)size && git_odb_hash(&got, data, len, GIT_OBJECT_BLOB) == 0 &&
-	    git_oid_equal(&got, id);
+	same = git_odb_hash(&got, data, (size_t)size, GIT_OBJECT_BLOB) == 0 && git_oid_equal(&got, id);
 	free(data);
 	return same;
 }

@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,6 +59,53 @@ xzalloc(size_t n, size_t size)
 	p = xmalloc(n * size);
 	zero_fill(p, 0, n * size);
 	return p;
+}
+
+/* One part of run_parts. */
+struct part {
+	void (*fn)(void *, size_t, size_t, size_t);
+	void *arg;
+	size_t part, from, to;
+	pthread_t thread;
+	int started;
+};
+
+static void *
+run_part(void *arg)
+{
+	struct part *p = arg;
+
+	p->fn(p->arg, p->part, p->from, p->to);
+	return NULL;
+}
+
+void
+run_parts(void (*fn)(void *arg, size_t part, size_t from, size_t to), void *arg, size_t n,
+    size_t parts)
+{
+	struct part *ps;
+	size_t i, per;
+
+	if (parts < 2) {
+		fn(arg, 0, 0, n);
+		return;
+	}
+	ps = xcalloc(parts, sizeof(*ps));
+	per = (n + parts - 1) / parts;
+	for (i = 0; i < parts; i++) {
+		ps[i] = (struct part){ fn, arg, i, i * per < n ? i * per : n,
+		    (i + 1) * per < n ? (i + 1) * per : n, 0, 0 };
+		if (i > 0)
+			ps[i].started = pthread_create(&ps[i].thread, NULL, run_part, &ps[i]) == 0;
+	}
+	run_part(&ps[0]);
+	for (i = 1; i < parts; i++) {
+		if (ps[i].started)
+			pthread_join(ps[i].thread, NULL);
+		else
+			run_part(&ps[i]);
+	}
+	free(ps);
 }
 
 void *

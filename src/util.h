@@ -31,6 +31,13 @@ void *xzalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 /* Grows an array of *cap elements of size sz so that it holds need. */
 void *xgrow(void *p, size_t *cap, size_t need, size_t sz);
+/*
+ * Splits 0..n into parts runs of equal size and calls fn(arg, part, from,
+ * to) for each: part 0 on this thread, each other on a thread of its own
+ * (or on this one, if a thread cannot be made).  Returns when all are done.
+ */
+void run_parts(void (*fn)(void *arg, size_t part, size_t from, size_t to), void *arg, size_t n,
+    size_t parts);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Returns a newly allocated formatted string; the caller frees. */
